@@ -1,0 +1,95 @@
+import { convertYielded, isPlainObject } from './convert-yielded.js';
+import { Future, futureOutcome, futureState } from './future.js';
+import { logger } from './logger.js';
+
+/** Error classes whose failures {@link multi} and {@link withTimeout} do not log. */
+export type QuietExceptions =
+  | (abstract new (
+      ...args: any[]
+    ) => unknown)
+  | ReadonlyArray<abstract new (...args: any[]) => unknown>;
+
+/** Options of {@link multi}. */
+export interface MultiOptions {
+  /** Failures of these types after the first one are not logged. @default none */
+  quietExceptions?: QuietExceptions;
+}
+
+/** The result type of `multi(children)`: the same shape with each child's result. */
+export type MultiResult<C> = { -readonly [K in keyof C]: C[K] extends PromiseLike<infer V> ? V : C[K] };
+
+/**
+ * Waits for every child (Futures, thenables or other yieldables) and fulfils with their results in the
+ * same shape and order: an array for an array, an object with the same keys for an object.
+ * As in Tornado it waits for all children, then fails with the first failure in input order; later
+ * failures are logged unless their type is in `quietExceptions`. Cancelling the returned Future cancels
+ * the children that are still pending (beyond Tornado, so that a cancelled coroutine aborts its fetches).
+ * @remarks Tornado: `tornado.gen.multi` / `multi_future`.
+ * @example
+ * const [a, b] = yield multi([client.fetch(urlA), client.fetch(urlB)]);
+ */
+export function multi<const C extends readonly unknown[] | Record<string, unknown>>(
+  children: C,
+  options?: MultiOptions,
+): Future<MultiResult<C>> {
+  const isArray = Array.isArray(children);
+  if (!isArray && !isPlainObject(children)) {
+    throw new TypeError('multi() takes an array or a plain object of yieldables');
+  }
+  const keys: Array<string | number> = isArray ? [] : Object.keys(children);
+  const values: unknown[] = isArray
+    ? (children as readonly unknown[]).slice()
+    : keys.map((k) => (children as Record<string, unknown>)[k]);
+  const futures = values.map(convertYielded);
+  let pending = futures.length;
+  const result = new Future<MultiResult<C>>({
+    onCancel: () => {
+      for (const child of futures) child.cancel();
+    },
+  });
+  if (pending === 0) {
+    result.setResult((isArray ? [] : {}) as MultiResult<C>);
+    return result;
+  }
+  const quiet = options?.quietExceptions;
+  const onChildDone = (): void => {
+    if (--pending > 0 || result.done()) {
+      if (result.done()) for (const child of futures) futureOutcome(child);
+      return;
+    }
+    let failed = false;
+    let firstError: unknown;
+    const out: unknown[] = new Array(futures.length);
+    for (let i = 0; i < futures.length; i++) {
+      const child = futures[i] as Future<unknown>;
+      const state = futureState(child);
+      const outcome = futureOutcome(child);
+      if (state === 1) {
+        out[i] = outcome;
+      } else if (!failed) {
+        failed = true;
+        firstError = outcome;
+      } else if (!isQuiet(outcome, quiet)) {
+        logger.error('Multiple exceptions in yield list', outcome);
+      }
+    }
+    if (failed) {
+      result.setException(firstError);
+    } else if (isArray) {
+      result.setResult(out as MultiResult<C>);
+    } else {
+      const record: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) record[keys[i] as string] = out[i];
+      result.setResult(record as MultiResult<C>);
+    }
+  };
+  for (const child of futures) child.addDoneCallback(onChildDone);
+  return result;
+}
+
+/** True if `error` is an instance of one of the quiet classes. */
+export function isQuiet(error: unknown, quiet: QuietExceptions | undefined): boolean {
+  if (quiet === undefined) return false;
+  const classes = Array.isArray(quiet) ? quiet : [quiet as abstract new (...args: any[]) => unknown];
+  return classes.some((cls) => error instanceof cls);
+}

@@ -1,0 +1,89 @@
+/**
+ * Capability checks and host globals, reached from one place so that core stays platform-neutral and
+ * tests can see what core depends on. Globals are read at call time, so fake timers and polyfills apply.
+ *
+ * @module
+ */
+
+interface HostGlobals {
+  setImmediate?: (fn: () => void) => unknown;
+  clearImmediate?: (handle: unknown) => void;
+  MessageChannel?: typeof MessageChannel;
+  FinalizationRegistry?: typeof FinalizationRegistry;
+  WorkerGlobalScope?: unknown;
+  importScripts?: unknown;
+  document?: unknown;
+  XMLHttpRequest?: unknown;
+  process?: { versions?: { node?: string } };
+}
+
+const host = globalThis as unknown as HostGlobals;
+
+/** True in Node.js (and runtimes that present themselves as Node). */
+export const isNode = typeof host.process?.versions?.node === 'string';
+
+/** True inside a browser Web Worker (dedicated, shared or service worker). */
+export function isWebWorker(): boolean {
+  return typeof host.importScripts === 'function' && host.WorkerGlobalScope !== undefined;
+}
+
+/** True on a browser's main thread: a document exists and this is not a worker. */
+export function isBrowserMainThread(): boolean {
+  return !isNode && host.document !== undefined && !isWebWorker();
+}
+
+/** Monotonic milliseconds: `performance.now()` where it exists (every supported runtime). */
+export function monotonicNow(): number {
+  return performance.now();
+}
+
+/**
+ * Schedules `fn` on a later turn of the host's event loop (a macrotask), after pending I/O callbacks
+ * where the host distinguishes them: `setImmediate` in Node, a `MessageChannel` message in browsers,
+ * `setTimeout(0)` elsewhere. Tornado's `IOLoop.add_callback` runs callbacks on the next loop iteration too.
+ */
+export function scheduleMacrotask(fn: () => void): void {
+  if (typeof host.setImmediate === 'function') {
+    host.setImmediate(fn);
+    return;
+  }
+  if (typeof host.MessageChannel === 'function') {
+    channelQueue.push(fn);
+    if (channelQueue.length === 1) postToChannel();
+    return;
+  }
+  setTimeout(fn, 0);
+}
+
+// One MessageChannel serves all macrotasks scheduled in a browser; its queue is drained FIFO, one
+// message per scheduled batch, so that other tasks (input, rendering, timers) can run between batches.
+const channelQueue: Array<() => void> = [];
+let channel: MessageChannel | undefined;
+
+function postToChannel(): void {
+  if (channel === undefined) {
+    const Ctor = host.MessageChannel!;
+    channel = new Ctor();
+    channel.port1.onmessage = drainChannel;
+  }
+  channel.port2.postMessage(undefined);
+}
+
+function drainChannel(): void {
+  const batch = channelQueue.splice(0, channelQueue.length);
+  for (const fn of batch) {
+    try {
+      fn();
+    } catch (error) {
+      // Rethrow on a fresh task so the host reports it, without stopping the rest of the batch.
+      setTimeout(() => {
+        throw error;
+      }, 0);
+    }
+  }
+}
+
+/** The host's `FinalizationRegistry`, or `undefined` where the runtime has none. */
+export function finalizationRegistry(): typeof FinalizationRegistry | undefined {
+  return host.FinalizationRegistry;
+}

@@ -1,0 +1,2 @@
+// @gust/node-adapter — the public API. Filled in by the Node adapter issues.
+export {};
