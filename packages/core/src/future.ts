@@ -1,12 +1,16 @@
 import { CancelledError, InvalidStateError } from './errors.js';
 import { logger } from './logger.js';
-import { finalizationRegistry } from './platform.js';
+import { finalizationRegistry, scheduleMicrotask } from './platform.js';
 
 const PENDING = 0;
 const FULFILLED = 1;
 const REJECTED = 2;
 const CANCELLED = 3;
 type State = typeof PENDING | typeof FULFILLED | typeof REJECTED | typeof CANCELLED;
+
+const SCHEDULED = 1;
+const OBSERVED = 2;
+const TRACKED = 4;
 
 const FUTURE_BRAND = Symbol.for('gust.Future');
 
@@ -40,6 +44,47 @@ const unretrieved = Registry
 let getState: (future: Future<any>) => State;
 let getOutcome: (future: Future<any>) => unknown;
 let resolveFuture: (future: Future<any>, value: unknown) => void;
+let runCallbacksOf: (future: Future<any>) => void;
+
+// Done callbacks of all Futures run from one FIFO queue drained in a single microtask, instead of one
+// microtask per Future: this halves the cost of settling a Future with observers. Order is the order in
+// which Futures became ready (and callbacks were added), as with one microtask each.
+let readyQueue: Array<Future<any>> = [];
+let drainScheduled = false;
+
+function enqueue(future: Future<any>): void {
+  readyQueue.push(future);
+  if (!drainScheduled) {
+    drainScheduled = true;
+    scheduleMicrotask(drain);
+  }
+}
+
+function drain(): void {
+  // Futures made ready while draining join this same drain, like microtasks queued by microtasks. The
+  // queue is compacted every 1024 entries so that a long then-chain does not grow it without bound.
+  let queue = readyQueue;
+  let i = 0;
+  while (i < queue.length) {
+    const future = queue[i] as Future<any>;
+    i++;
+    runCallbacksOf(future);
+    if (i === 1024) {
+      queue = readyQueue = queue.slice(i);
+      i = 0;
+    }
+  }
+  readyQueue = [];
+  drainScheduled = false;
+}
+
+function invoke<T>(callback: DoneCallback<T>, future: Future<T>): void {
+  try {
+    callback(future);
+  } catch (error) {
+    logger.error('Exception in callback of a Future', error);
+  }
+}
 
 /**
  * A placeholder for a result that is not there yet: pending, then fulfilled, rejected or cancelled.
@@ -59,13 +104,15 @@ let resolveFuture: (future: Future<any>, value: unknown) => void;
 export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> {
   #state: State = PENDING;
   #outcome: unknown = undefined;
-  #callbacks: Array<DoneCallback<any>> | null = null;
-  #scheduled = false;
-  #observed = false;
-  #tracked = false;
+  // One callback is stored as it is, more in an array: most Futures have exactly one observer.
+  #callbacks: Entry | Entry[] | null = null;
+  // Bit set: SCHEDULED (callbacks queued to run), OBSERVED (someone looked at the outcome), TRACKED
+  // (registered for the never-retrieved report).
+  #flags = 0;
   #onCancel: (() => void) | undefined;
 
   static {
+    runCallbacksOf = (future) => future.#runCallbacks();
     getState = (future) => future.#state;
     getOutcome = (future) => {
       future.#markObserved();
@@ -193,19 +240,20 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
     this.#outcome = outcome;
     this.#onCancel = undefined;
     if (this.#callbacks !== null) {
-      this.#observed = true;
+      this.#flags |= OBSERVED;
       this.#schedule();
-    } else if (state === REJECTED && !this.#observed && unretrieved !== undefined) {
-      this.#tracked = true;
+    } else if (state === REJECTED && (this.#flags & OBSERVED) === 0 && unretrieved !== undefined) {
+      this.#flags |= TRACKED;
       unretrieved.register(this, { error: outcome }, this);
     }
   }
 
   #markObserved(): void {
-    if (this.#observed) return;
-    this.#observed = true;
-    if (this.#tracked) {
-      this.#tracked = false;
+    const flags = this.#flags;
+    if ((flags & OBSERVED) !== 0) return;
+    this.#flags = flags | OBSERVED;
+    if ((flags & TRACKED) !== 0) {
+      this.#flags &= ~TRACKED;
       unretrieved?.unregister(this);
     }
   }
@@ -217,9 +265,15 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
    * already done, in registration order. A throwing callback is logged and the others still run.
    */
   addDoneCallback(callback: DoneCallback<T>): void {
+    this.#addEntry(callback);
+  }
+
+  #addEntry(entry: Entry): void {
     this.#markObserved();
-    if (this.#callbacks === null) this.#callbacks = [callback];
-    else this.#callbacks.push(callback);
+    const callbacks = this.#callbacks;
+    if (callbacks === null) this.#callbacks = entry;
+    else if (Array.isArray(callbacks)) callbacks.push(entry);
+    else this.#callbacks = [callbacks, entry];
     if (this.#state !== PENDING) this.#schedule();
   }
 
@@ -230,6 +284,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
   removeDoneCallback(callback: DoneCallback<T>): number {
     const callbacks = this.#callbacks;
     if (callbacks === null) return 0;
+    if (!Array.isArray(callbacks)) {
+      if (callbacks !== callback) return 0;
+      this.#callbacks = null;
+      return 1;
+    }
     let removed = 0;
     for (let i = callbacks.length - 1; i >= 0; i--) {
       if (callbacks[i] === callback) {
@@ -241,23 +300,44 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
   }
 
   #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    queueMicrotask(() => this.#runCallbacks());
+    if ((this.#flags & SCHEDULED) !== 0) return;
+    this.#flags |= SCHEDULED;
+    enqueue(this);
   }
 
   #runCallbacks(): void {
-    this.#scheduled = false;
+    this.#flags &= ~SCHEDULED;
     const callbacks = this.#callbacks;
     this.#callbacks = null;
     if (callbacks === null) return;
-    for (let i = 0; i < callbacks.length; i++) {
-      try {
-        (callbacks[i] as DoneCallback<T>)(this);
-      } catch (error) {
-        logger.error('Exception in callback of a Future', error);
-      }
+    if (!Array.isArray(callbacks)) {
+      this.#runEntry(callbacks);
+      return;
     }
+    for (let i = 0; i < callbacks.length; i++) this.#runEntry(callbacks[i] as Entry);
+  }
+
+  #runEntry(entry: Entry): void {
+    if (typeof entry === 'function') {
+      invoke(entry, this);
+      return;
+    }
+    // A then() reaction (Promises/A+ 2.2.7).
+    const derived = entry.derived;
+    const fulfilled = this.#state === FULFILLED;
+    const handler = fulfilled ? entry.onFulfilled : entry.onRejected;
+    if (typeof handler !== 'function') {
+      derived.#settleIfPending(fulfilled ? FULFILLED : REJECTED, this.#outcome);
+      return;
+    }
+    let next: unknown;
+    try {
+      next = handler(this.#outcome);
+    } catch (error) {
+      derived.#settleIfPending(REJECTED, error);
+      return;
+    }
+    resolveFuture(derived, next);
   }
 
   // ---- Promise interop -------------------------------------------------------------------------
@@ -272,22 +352,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
     onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Future<R1 | R2> {
     const derived = new Future<R1 | R2>();
-    this.addDoneCallback((source) => {
-      const fulfilled = source.#state === FULFILLED;
-      const handler = fulfilled ? onFulfilled : onRejected;
-      if (typeof handler !== 'function') {
-        derived.#settleIfPending(fulfilled ? FULFILLED : REJECTED, source.#outcome);
-        return;
-      }
-      let next: unknown;
-      try {
-        next = handler(source.#outcome as T);
-      } catch (error) {
-        derived.#settleIfPending(REJECTED, error);
-        return;
-      }
-      resolveFuture(derived, next);
-    });
+    this.#addEntry(new Reaction(derived, onFulfilled, onRejected));
     return derived;
   }
 
@@ -352,7 +417,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
 
   static {
     resolveFuture = (future, value) => {
-      // Promises/A+ 2.3: the resolution procedure.
+      // Promises/A+ 2.3: the resolution procedure. Plain values first: they are the common case.
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+        future.#settleIfPending(FULFILLED, value);
+        return;
+      }
       if (value === future) {
         future.#settleIfPending(REJECTED, new TypeError('A Future cannot be resolved with itself'));
         return;
@@ -367,10 +436,6 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
             future.#settleIfPending(done.#state === FULFILLED ? FULFILLED : REJECTED, done.#outcome),
           );
         }
-        return;
-      }
-      if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
-        future.#settleIfPending(FULFILLED, value);
         return;
       }
       let then: unknown;
@@ -408,6 +473,17 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
     };
   }
 }
+
+// A pending then(): the Future it returns and its two handlers.
+class Reaction {
+  constructor(
+    readonly derived: Future<any>,
+    readonly onFulfilled: ((value: any) => unknown) | null | undefined,
+    readonly onRejected: ((reason: any) => unknown) | null | undefined,
+  ) {}
+}
+
+type Entry = DoneCallback<any> | Reaction;
 
 // The iterator behind `yield* future`: yields the Future once to the coroutine runner, which sends back
 // the result (or throws the error in), and returns it as the value of the `yield*` expression.

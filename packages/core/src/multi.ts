@@ -83,7 +83,12 @@ export function multi<const C extends readonly unknown[] | Record<string, unknow
       result.setResult(record as MultiResult<C>);
     }
   };
-  for (const child of futures) child.addDoneCallback(onChildDone);
+  // Tornado's multi_future uses future_add_done_callback: children that are already done count at once, so
+  // a list of done futures gives a done Future and the runner's synchronous fast path applies.
+  for (const child of futures) {
+    if (child.done()) onChildDone();
+    else child.addDoneCallback(onChildDone);
+  }
   return result;
 }
 

@@ -83,6 +83,17 @@ function drainChannel(): void {
   }
 }
 
+const resolved = Promise.resolve();
+
+/**
+ * Queues `fn` as a microtask through a resolved native promise. In Node, `queueMicrotask` wraps every
+ * callback in an `AsyncResource`, which costs more than the Future work it schedules; a promise reaction
+ * does not. `fn` must not throw (callers catch and log).
+ */
+export function scheduleMicrotask(fn: () => void): void {
+  resolved.then(fn);
+}
+
 /** The host's `FinalizationRegistry`, or `undefined` where the runtime has none. */
 export function finalizationRegistry(): typeof FinalizationRegistry | undefined {
   return host.FinalizationRegistry;
