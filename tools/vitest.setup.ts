@@ -1,56 +1,70 @@
-import { afterAll, beforeAll } from 'vitest';
+import { createHook } from 'node:async_hooks';
+import { afterAll } from 'vitest';
 
 /**
- * Fails a test file that leaves handles open: timers, sockets, servers, child processes or workers that a
- * test started and did not close. Counts are compared per resource type against the state before the file
- * ran, after a short grace period for handles that close on the next turn.
+ * Fails a test file that leaves handles open: timers, sockets, servers, child processes or workers that the
+ * file created and did not close. Every such resource created while the file runs is tracked through
+ * async_hooks until it is destroyed; what is still alive (and, for timers, still ref'd) after a short grace
+ * period at the end of the file is reported. Resources that existed before the file started (vitest's own)
+ * are never counted.
  */
 const WATCHED = new Set([
   'Timeout',
   'Immediate',
-  'TCPServerWrap',
-  'TCPSocketWrap',
-  'TLSWrap',
-  'UDPWrap',
-  'PipeWrap',
-  'ProcessWrap',
-  'MessagePort',
-  'Worker',
-  'GetAddrInfoReqWrap',
-  'QueryReqWrap',
+  'TCPWRAP',
+  'TCPSERVERWRAP',
+  'TLSWRAP',
+  'UDPWRAP',
+  'PIPEWRAP',
+  'PIPESERVERWRAP',
+  'PROCESSWRAP',
+  'WORKER',
+  'MESSAGEPORT',
+  'FILEHANDLE',
 ]);
 
-function count(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const type of process.getActiveResourcesInfo()) {
-    if (WATCHED.has(type)) counts.set(type, (counts.get(type) ?? 0) + 1);
-  }
-  return counts;
+interface Tracked {
+  type: string;
+  resource: { hasRef?: () => boolean };
 }
 
-function leaked(before: Map<string, number>): string[] {
-  const out: string[] = [];
-  for (const [type, n] of count()) {
-    const extra = n - (before.get(type) ?? 0);
-    if (extra > 0) out.push(`${extra} × ${type}`);
-  }
-  return out;
-}
+const alive = new Map<number, Tracked>();
+let tracking = false;
 
-let before = new Map<string, number>();
-
-beforeAll(() => {
-  before = count();
+const hook = createHook({
+  init(asyncId, type, _trigger, resource) {
+    if (tracking && WATCHED.has(type))
+      alive.set(asyncId, { type, resource: resource as Tracked['resource'] });
+  },
+  destroy(asyncId) {
+    alive.delete(asyncId);
+  },
 });
 
+function leaked(): string[] {
+  const counts = new Map<string, number>();
+  for (const { type, resource } of alive.values()) {
+    // An unref'd handle does not keep the process alive (vitest's own hook timers are unref'd).
+    if (typeof resource.hasRef === 'function' && !resource.hasRef()) continue;
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  return [...counts].map(([type, n]) => `${n} × ${type}`);
+}
+
+// Start tracking now, before the test file is imported, so that handles opened at its top level count.
+tracking = true;
+hook.enable();
+
 afterAll(async () => {
+  tracking = false;
   const deadline = Date.now() + 1000;
-  let left = leaked(before);
+  let left = leaked();
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
-    left = leaked(before);
+    left = leaked();
   }
-  // The polling timer above is itself gone by now; anything left belongs to the tests.
+  hook.disable();
+  alive.clear();
   if (left.length > 0) {
     throw new Error(`Test file left handles open after it finished: ${left.join(', ')}`);
   }
