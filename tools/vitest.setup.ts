@@ -20,7 +20,6 @@ const WATCHED = new Set([
   'PROCESSWRAP',
   'WORKER',
   'MESSAGEPORT',
-  'FILEHANDLE',
 ]);
 
 interface Tracked {

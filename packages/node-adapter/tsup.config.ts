@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -7,4 +8,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // The worker-thread entry is plain CommonJS loaded by file name, so it is copied, not bundled.
+  onSuccess: async () => {
+    await copyFile('src/task-worker.cjs', 'dist/task-worker.cjs');
+  },
 });

@@ -1,5 +1,6 @@
 // @gust/core — the public API. What this file does not export is private.
 
+export { Condition } from './condition.js';
 export type { Yieldable } from './convert-yielded.js';
 export { convertYielded, isPlainObject, registerYieldable } from './convert-yielded.js';
 export type { CoroutineBody } from './coroutine.js';
@@ -8,6 +9,7 @@ export type { GustErrorOptions } from './errors.js';
 export {
   BadYieldError,
   CancelledError,
+  defineErrorBrand,
   GustError,
   InvalidStateError,
   isBadYieldError,
@@ -21,6 +23,7 @@ export {
   QueueFull,
   TimeoutError,
 } from './errors.js';
+export { Event } from './event.js';
 export type { DoneCallback, FutureOptions, FutureStatus } from './future.js';
 export {
   chainFuture,
@@ -30,6 +33,8 @@ export {
   futureSetResultUnlessCancelled,
   isFuture,
 } from './future.js';
+export { LifoQueue } from './lifo-queue.js';
+export { Lock } from './lock.js';
 export type { Logger } from './logger.js';
 export { logger, setLogger } from './logger.js';
 export type { Loop, Timeout, TimerHandle } from './loop.js';
@@ -39,8 +44,14 @@ export { isMoment, moment } from './moment.js';
 export type { MultiOptions, MultiResult, QuietExceptions } from './multi.js';
 export { multi } from './multi.js';
 export { isBrowserMainThread, isNode, isWebWorker } from './platform.js';
+export type { Comparator } from './priority-queue.js';
+export { PriorityQueue } from './priority-queue.js';
+export type { QueueStore } from './queue.js';
+export { Queue } from './queue.js';
+export type { GuardedBody, Releaser } from './releaser.js';
 export { Return } from './return.js';
 export { CoroutineFuture, setSyncStepBudget } from './runner.js';
+export { BoundedSemaphore, Semaphore } from './semaphore.js';
 export { sleep } from './sleep.js';
 export { WaitIterator } from './wait-iterator.js';
 export type { WithTimeoutOptions } from './with-timeout.js';

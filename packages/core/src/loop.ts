@@ -54,9 +54,13 @@ export class PortableLoop implements Loop {
         timer.id = setTimeout(
           () => {
             timer.id = undefined;
-            if (!timer.cancelled) fn();
+            if (timer.cancelled) return;
+            // setTimeout counts whole milliseconds and may fire up to 1 ms before the monotonic deadline.
+            const left = deadline - this.time();
+            if (left > 0) arm(left);
+            else fn();
           },
-          Math.max(0, remaining),
+          Math.max(0, Math.ceil(remaining)),
         );
       }
     };
