@@ -1,5 +1,7 @@
 // @gust/core — the public API. What this file does not export is private.
 
+export type { AsyncHTTPClientOptions, AsyncHTTPClientSettings, FetchOptions } from './async-http-client.js';
+export { AsyncHTTPClient } from './async-http-client.js';
 export { Condition } from './condition.js';
 export type { Yieldable } from './convert-yielded.js';
 export { convertYielded, isPlainObject, registerYieldable } from './convert-yielded.js';
@@ -24,6 +26,8 @@ export {
   TimeoutError,
 } from './errors.js';
 export { Event } from './event.js';
+export type { FetchTransportOptions } from './fetch-transport.js';
+export { FetchTransport } from './fetch-transport.js';
 export type { DoneCallback, FutureOptions, FutureStatus } from './future.js';
 export {
   chainFuture,
@@ -33,6 +37,30 @@ export {
   futureSetResultUnlessCancelled,
   isFuture,
 } from './future.js';
+export type {
+  FutureFactory,
+  FutureObserverRunOptions,
+  FutureObserverStatus,
+  FutureSnapshot,
+} from './future-observer.js';
+export { FutureObserver } from './future-observer.js';
+export type { HTTPClientOptions, SyncFetchOptions, SyncHTTPBackend } from './http-client.js';
+export { HTTPClient, setSyncHTTPBackend } from './http-client.js';
+export type { HTTPTimeoutErrorOptions, HTTPTimeoutPhase } from './http-errors.js';
+export {
+  HTTPClientError,
+  HTTPStreamClosedError,
+  HTTPTimeoutError,
+  isHTTPClientError,
+  isHTTPStreamClosedError,
+  isHTTPTimeoutError,
+} from './http-errors.js';
+export type { HTTPHeadersInit } from './http-headers.js';
+export { HTTPHeaders, trustedHeaders } from './http-headers.js';
+export { HTTPRequest } from './http-request.js';
+export type { BodyProducer, BodyWriter, HTTPBody, HTTPRequestOptions } from './http-request-options.js';
+export type { HTTPResponseInit, HTTPTimeInfo } from './http-response.js';
+export { HTTPResponse } from './http-response.js';
 export { LifoQueue } from './lifo-queue.js';
 export { Lock } from './lock.js';
 export type { Logger } from './logger.js';
@@ -48,11 +76,13 @@ export type { Comparator } from './priority-queue.js';
 export { PriorityQueue } from './priority-queue.js';
 export type { QueueStore } from './queue.js';
 export { Queue } from './queue.js';
+export { REDIRECT_CODES, redirectRequest, shouldFollowRedirect } from './redirect.js';
 export type { GuardedBody, Releaser } from './releaser.js';
 export { Return } from './return.js';
 export { CoroutineFuture, setSyncStepBudget } from './runner.js';
 export { BoundedSemaphore, Semaphore } from './semaphore.js';
 export { sleep } from './sleep.js';
+export type { ExchangeHandler, ResponseHead, Transport } from './transport.js';
 export { WaitIterator } from './wait-iterator.js';
 export type { WithTimeoutOptions } from './with-timeout.js';
 export { withTimeout } from './with-timeout.js';
