@@ -1,9 +1,13 @@
 // `npm run bench`: every benchmark of the project, each side by side with its peers in one run.
 // Suites can be picked by name: `npm run bench -- coroutine`.
 import { benchCoroutines, benchFutures } from './coroutine.bench.mjs';
+import { benchHttp } from './http.bench.mjs';
+import { benchLongPoll } from './longpoll.bench.mjs';
 
 const suites = {
   coroutine: async () => [...(await benchCoroutines()), ...(await benchFutures())],
+  http: benchHttp,
+  longpoll: benchLongPoll,
 };
 
 const picked = process.argv.slice(2);

@@ -9,7 +9,15 @@ import type { HTTPResponse } from './http-response.js';
 import { currentLoop, type Loop } from './loop.js';
 import type { Transport } from './transport.js';
 
-/** Options of the {@link AsyncHTTPClient} constructor. */
+/**
+ * Options of the {@link AsyncHTTPClient} constructor.
+ * @example
+ * const client = new AsyncHTTPClient({
+ *   forceInstance: true,
+ *   maxClients: 4,
+ *   defaults: { requestTimeout: 5000 },
+ * });
+ */
 export interface AsyncHTTPClientOptions {
   /** Create a private client instead of returning the loop's shared one. @default false */
   forceInstance?: boolean;
@@ -21,13 +29,21 @@ export interface AsyncHTTPClientOptions {
   transport?: Transport;
 }
 
-/** Settings of {@link AsyncHTTPClient.configure} besides the transport and defaults. */
+/**
+ * Settings of {@link AsyncHTTPClient.configure} besides the transport and defaults.
+ * @example
+ * AsyncHTTPClient.configure(null, undefined, { maxClients: 20 });
+ */
 export interface AsyncHTTPClientSettings {
   /** @default 10 */
   maxClients?: number;
 }
 
-/** Options of {@link AsyncHTTPClient.fetch}: request options plus how the outcome is delivered. */
+/**
+ * Options of {@link AsyncHTTPClient.fetch}: request options plus how the outcome is delivered.
+ * @example
+ * client.fetch(url, { method: 'POST', body: 'q=gust', raiseError: false, callback: (r) => show(r) });
+ */
 export interface FetchOptions extends HTTPRequestOptions {
   /**
    * Receives the response on a later loop turn, also for failures (`response.error` is set, code 599 when

@@ -3,7 +3,11 @@ import { Future, isFuture } from './future.js';
 import { isMoment, nextTurn } from './moment.js';
 import { multi } from './multi.js';
 
-/** Anything a coroutine may yield. */
+/**
+ * Anything a coroutine may yield.
+ * @example
+ * const inputs: Yieldable[] = [client.fetch(url), fetch(url), [sleep(10), moment], { a: Future.resolve(1) }];
+ */
 export type Yieldable =
   | Future<any>
   | PromiseLike<any>
@@ -44,6 +48,8 @@ export function registerYieldable(
  * registered yieldables through their converter.
  * @throws BadYieldError for anything else.
  * @remarks Tornado: `tornado.gen.convert_yielded`.
+ * @example
+ * const future = convertYielded([client.fetch(a), client.fetch(b)]); // the same as multi([...])
  */
 export function convertYielded(yielded: unknown): Future<any> {
   if (isFuture(yielded)) return yielded;
@@ -60,7 +66,12 @@ export function convertYielded(yielded: unknown): Future<any> {
   );
 }
 
-/** True for `{}`-style objects (prototype `Object.prototype` or `null`). */
+/**
+ * True for `{}`-style objects (prototype `Object.prototype` or `null`).
+ * @example
+ * isPlainObject({ a: 1 }); // true
+ * isPlainObject(new Map()); // false
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);

@@ -1,7 +1,15 @@
 import { Future } from './future.js';
 import { Runner } from './runner.js';
 
-/** A generator function usable as a coroutine body. */
+/**
+ * A generator function usable as a coroutine body.
+ * @example
+ * const body: CoroutineBody<[string], number> = function* (url) {
+ *   const response = yield* client.fetch(url);
+ *   return response.code;
+ * };
+ * const fetchCode = coroutine(body);
+ */
 export type CoroutineBody<A extends unknown[], R> = (...args: A) => Generator<unknown, R, any>;
 
 /**

@@ -51,7 +51,7 @@ export class FetchOperation {
   #state = IDLE;
   #queuedAt = 0;
   #queueTime = 0;
-  #timer: TimerHandle | undefined;
+  #deadline: Deadline | undefined;
   #hop: FetchHop | undefined;
   #onAbort: (() => void) | undefined;
 
@@ -92,7 +92,7 @@ export class FetchOperation {
     this.#state = QUEUED;
     this.#queuedAt = this.#loop.time();
     const delay = shortestTimeout(this.#request);
-    if (delay !== undefined) this.#timer = this.#loop.callLater(delay, () => this.#timeout('queue'));
+    if (delay !== undefined) this.#arm(delay, 'queue');
   }
 
   /** A slot is ours: start the exchange of the current hop. */
@@ -107,7 +107,7 @@ export class FetchOperation {
     this.#state = EXCHANGING;
     const request = this.#request;
     const timeout = timeoutDelay(request.requestTimeout);
-    if (timeout !== undefined) this.#timer = loop.callLater(timeout, () => this.#timeout('request'));
+    if (timeout !== undefined) this.#arm(timeout, 'request');
     const hop = new FetchHop(request, loop, this.#transport, this.#hopEnded);
     this.#hop = hop;
     hop.start(this.#transport);
@@ -145,8 +145,9 @@ export class FetchOperation {
     this.#slots.acquire(this);
   }
 
-  #timeout(phase: HTTPTimeoutPhase): void {
-    this.#timer = undefined;
+  /** @internal The queue or request timeout of the operation expired (called by its loop's {@link Deadlines}). */
+  expire(phase: HTTPTimeoutPhase): void {
+    this.#deadline = undefined;
     const message = phase === 'queue' ? 'Timeout in request queue' : 'Timeout during request';
     this.fail(new HTTPTimeoutError(message, { phase }));
   }
@@ -170,10 +171,20 @@ export class FetchOperation {
     this.#slots.release();
   }
 
+  #arm(delay: number, phase: HTTPTimeoutPhase): void {
+    let deadlines = deadlinesByLoop.get(this.#loop);
+    if (deadlines === undefined) {
+      deadlines = new Deadlines(this.#loop);
+      deadlinesByLoop.set(this.#loop, deadlines);
+    }
+    this.#deadline = deadlines.add(this, delay, phase);
+  }
+
   #clearTimer(): void {
-    if (this.#timer !== undefined) {
-      this.#loop.cancelTimer(this.#timer);
-      this.#timer = undefined;
+    const deadline = this.#deadline;
+    if (deadline !== undefined) {
+      this.#deadline = undefined;
+      deadline.lane.owner.cancel(deadline);
     }
   }
 
@@ -228,4 +239,141 @@ export class FetchOperation {
     if (shouldRaise(response, raiseError)) future.setException(response.error);
     else future.setResult(response);
   }
+}
+
+/** @internal A pending timeout of an operation; `op` is emptied once it fired or was cancelled. */
+interface Deadline {
+  readonly when: number;
+  readonly phase: HTTPTimeoutPhase;
+  readonly lane: Lane;
+  op: FetchOperation | undefined;
+  /** Still in its lane (false once taken out to expire). */
+  inLane: boolean;
+}
+
+/** The deadlines of one delay, in the order they were added, which is also the order they expire in. */
+interface Lane {
+  readonly owner: Deadlines;
+  readonly delay: number;
+  items: Array<Deadline | undefined>;
+  head: number;
+  cancelled: number;
+}
+
+const deadlinesByLoop = new WeakMap<Loop, Deadlines>();
+
+/**
+ * @internal The queue and request timeouts of every fetch on one loop, behind a single loop timer. A
+ * timer per request costs microseconds and garbage in Node (and a loop that deletes cancelled timers
+ * lazily, as the IOLoop does like Tornado's, would keep each finished fetch reachable until its deadline);
+ * here a request that ends in time costs an array push and a pop. Deadlines of the same delay are added in
+ * expiry order, so each delay has a FIFO lane; the loop timer is armed for the earliest deadline, and
+ * re-armed when it fires. It is cancelled as soon as no deadline is pending, so that an idle client never
+ * keeps a process alive.
+ */
+class Deadlines {
+  readonly #loop: Loop;
+  readonly #lanes = new Map<number, Lane>();
+  #live = 0;
+  #timer: TimerHandle | undefined;
+  #armedFor = Number.POSITIVE_INFINITY;
+  readonly #fire = (): void => this.#onTimer();
+
+  constructor(loop: Loop) {
+    this.#loop = loop;
+  }
+
+  add(op: FetchOperation, delay: number, phase: HTTPTimeoutPhase): Deadline {
+    let lane = this.#lanes.get(delay);
+    if (lane === undefined) {
+      lane = { owner: this, delay, items: [], head: 0, cancelled: 0 };
+      this.#lanes.set(delay, lane);
+    }
+    const when = this.#loop.time() + delay;
+    const deadline: Deadline = { when, phase, lane, op, inLane: true };
+    lane.items.push(deadline);
+    this.#live++;
+    if (when < this.#armedFor) this.#arm(when);
+    return deadline;
+  }
+
+  cancel(deadline: Deadline): void {
+    if (deadline.op === undefined) return;
+    deadline.op = undefined;
+    if (!deadline.inLane) return;
+    if (--this.#live === 0) {
+      this.#lanes.clear();
+      if (this.#timer !== undefined) this.#loop.cancelTimer(this.#timer);
+      this.#timer = undefined;
+      this.#armedFor = Number.POSITIVE_INFINITY;
+      return;
+    }
+    const lane = deadline.lane;
+    lane.cancelled++;
+    trim(lane);
+    // A long request at the head of a lane holds the ones behind it: drop those that ended meanwhile.
+    const waiting = lane.items.length - lane.head;
+    if (lane.cancelled > 256 && lane.cancelled * 2 > waiting) {
+      lane.items = lane.items.slice(lane.head).filter((d) => d?.op !== undefined);
+      lane.head = 0;
+      lane.cancelled = 0;
+    }
+  }
+
+  #arm(when: number): void {
+    if (this.#timer !== undefined) this.#loop.cancelTimer(this.#timer);
+    this.#armedFor = when;
+    this.#timer = this.#loop.callLater(Math.max(0, when - this.#loop.time()), this.#fire);
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    this.#armedFor = Number.POSITIVE_INFINITY;
+    const now = this.#loop.time();
+    let due: Deadline[] | undefined;
+    let next = Number.POSITIVE_INFINITY;
+    for (const lane of this.#lanes.values()) {
+      for (;;) {
+        trim(lane);
+        const first = lane.items[lane.head];
+        if (first === undefined) break;
+        if (first.when > now) {
+          if (first.when < next) next = first.when;
+          break;
+        }
+        lane.items[lane.head++] = undefined;
+        first.inLane = false;
+        this.#live--;
+        (due ??= []).push(first);
+      }
+      if (lane.head >= lane.items.length) this.#lanes.delete(lane.delay);
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+    if (due === undefined) return;
+    // Expiring may start queued requests (which add deadlines): the timer is already set for the rest.
+    for (const deadline of due) {
+      const op = deadline.op;
+      if (op === undefined) continue;
+      deadline.op = undefined;
+      op.expire(deadline.phase);
+    }
+  }
+}
+
+/** Drops the cancelled deadlines at the head of `lane`. */
+function trim(lane: Lane): void {
+  const items = lane.items;
+  let head = lane.head;
+  while (head < items.length && items[head]?.op === undefined) {
+    if (items[head] !== undefined) lane.cancelled--;
+    items[head++] = undefined;
+  }
+  if (head === items.length) {
+    items.length = 0;
+    head = 0;
+  } else if (head > 1024 && head * 2 > items.length) {
+    lane.items = items.slice(head);
+    head = 0;
+  }
+  lane.head = head;
 }

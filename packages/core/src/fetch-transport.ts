@@ -9,7 +9,11 @@ import type { ExchangeHandler, Transport } from './transport.js';
 
 type FetchFunction = (input: string, init: RequestInit & { duplex?: 'half' }) => Promise<Response>;
 
-/** Options of {@link FetchTransport}. */
+/**
+ * Options of {@link FetchTransport}.
+ * @example
+ * AsyncHTTPClient.configure(new FetchTransport({ fetch: mockFetch, browser: false }));
+ */
 export interface FetchTransportOptions {
   /** The `fetch` to call. @default `globalThis.fetch`, read at each request so that mocks and polyfills apply */
   fetch?: FetchFunction;

@@ -1,15 +1,21 @@
-import { Future, futureAddDoneCallback, futureOutcome, futureState } from './future.js';
+import { Future, futureOutcome, futureState } from './future.js';
+import { futureAddDoneCallback } from './future-helpers.js';
 import { logger } from './logger.js';
 
 /**
  * What a {@link FutureObserver} shows: `'idle'` before anything ran, `'pending'` while the current run is
  * not done, then `'fulfilled'`, `'rejected'` or `'cancelled'`.
+ * @example
+ * const { status } = observer.getSnapshot(); // 'idle' | 'pending' | 'fulfilled' | 'rejected' | 'cancelled'
  */
 export type FutureObserverStatus = 'idle' | 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
 
 /**
  * An immutable view of a {@link FutureObserver}. A new object is created only when one of the fields
  * changes, so it can be compared by identity (`useSyncExternalStore` relies on this).
+ * @example
+ * const { loading, data, error } = observer.getSnapshot();
+ * if (!loading && error === undefined) render(data);
  */
 export interface FutureSnapshot<T> {
   /** Where the current run is. */
@@ -22,7 +28,11 @@ export interface FutureSnapshot<T> {
   readonly error: unknown;
 }
 
-/** Options of {@link FutureObserver.run}. */
+/**
+ * Options of {@link FutureObserver.run}.
+ * @example
+ * observer.run(() => client.fetch(url), { keepData: true }); // a reload: keep showing the old data
+ */
 export interface FutureObserverRunOptions {
   /**
    * Keep the current `data` while the new run is pending and if it fails (a reload of the same inputs).
@@ -32,7 +42,12 @@ export interface FutureObserverRunOptions {
   keepData?: boolean;
 }
 
-/** Anything a run factory may return: a Future, a thenable (adopted) or a plain value. */
+/**
+ * Anything a run factory may return: a Future, a thenable (adopted) or a plain value.
+ * @example
+ * const load: FutureFactory<HTTPResponse> = () => client.fetch('/api/items');
+ * observer.run(load);
+ */
 export type FutureFactory<T> = () => PromiseLike<T> | T;
 
 const IDLE: FutureSnapshot<any> = Object.freeze({

@@ -1,6 +1,8 @@
+import { enqueue, setDrainRunner } from './done-queue.js';
 import { CancelledError, InvalidStateError } from './errors.js';
 import { logger } from './logger.js';
-import { finalizationRegistry, scheduleMicrotask } from './platform.js';
+import { finalizationRegistry } from './platform.js';
+import { YieldOnce } from './yield-once.js';
 
 const PENDING = 0;
 const FULFILLED = 1;
@@ -14,10 +16,20 @@ const TRACKED = 4;
 
 const FUTURE_BRAND = Symbol.for('gust.Future');
 
-/** A callback that receives the Future once it is done. */
+/**
+ * A callback that receives the Future once it is done.
+ * @example
+ * const log: DoneCallback<string> = (f) => console.log(f.result());
+ * future.addDoneCallback(log);
+ */
 export type DoneCallback<T> = (future: Future<T>) => void;
 
-/** Options of the {@link Future} constructor. */
+/**
+ * Options of the {@link Future} constructor.
+ * @example
+ * const timer = setTimeout(() => future.setResult('late'), 1000);
+ * const future = new Future<string>({ onCancel: () => clearTimeout(timer) });
+ */
 export interface FutureOptions {
   /**
    * Called synchronously when `cancel()` moves this pending Future to cancelled, before any done callback
@@ -26,7 +38,11 @@ export interface FutureOptions {
   onCancel?: () => void;
 }
 
-/** React 19 `use()` reads these three fields; a cancelled Future reads as `'rejected'`. */
+/**
+ * React 19 `use()` reads these three fields; a cancelled Future reads as `'rejected'`.
+ * @example
+ * if (future.status === 'fulfilled') render(future.value);
+ */
 export type FutureStatus = 'pending' | 'fulfilled' | 'rejected';
 
 // Exceptions that were never retrieved are reported when their Future is garbage-collected, as in Tornado
@@ -44,39 +60,6 @@ const unretrieved = Registry
 let getState: (future: Future<any>) => State;
 let getOutcome: (future: Future<any>) => unknown;
 let resolveFuture: (future: Future<any>, value: unknown) => void;
-let runCallbacksOf: (future: Future<any>) => void;
-
-// Done callbacks of all Futures run from one FIFO queue drained in a single microtask, instead of one
-// microtask per Future: this halves the cost of settling a Future with observers. Order is the order in
-// which Futures became ready (and callbacks were added), as with one microtask each.
-let readyQueue: Array<Future<any>> = [];
-let drainScheduled = false;
-
-function enqueue(future: Future<any>): void {
-  readyQueue.push(future);
-  if (!drainScheduled) {
-    drainScheduled = true;
-    scheduleMicrotask(drain);
-  }
-}
-
-function drain(): void {
-  // Futures made ready while draining join this same drain, like microtasks queued by microtasks. The
-  // queue is compacted every 1024 entries so that a long then-chain does not grow it without bound.
-  let queue = readyQueue;
-  let i = 0;
-  while (i < queue.length) {
-    const future = queue[i] as Future<any>;
-    i++;
-    runCallbacksOf(future);
-    if (i === 1024) {
-      queue = readyQueue = queue.slice(i);
-      i = 0;
-    }
-  }
-  readyQueue = [];
-  drainScheduled = false;
-}
 
 function invoke<T>(callback: DoneCallback<T>, future: Future<T>): void {
   try {
@@ -112,7 +95,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
   #onCancel: (() => void) | undefined;
 
   static {
-    runCallbacksOf = (future) => future.#runCallbacks();
+    setDrainRunner((future) => future.#runCallbacks());
     getState = (future) => future.#state;
     getOutcome = (future) => {
       future.#markObserved();
@@ -157,7 +140,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
       case FULFILLED:
         return this.#outcome as T;
       case PENDING:
-        throw new InvalidStateError('Result is not ready: the Future is still pending');
+        throw pending();
       default:
         throw this.#outcome;
     }
@@ -177,7 +160,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
       case CANCELLED:
         throw this.#outcome;
       default:
-        throw new InvalidStateError('Exception is not set: the Future is still pending');
+        throw pending();
     }
   }
 
@@ -323,9 +306,9 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
       return;
     }
     // A then() reaction (Promises/A+ 2.2.7).
-    const derived = entry.derived;
+    const derived = entry.d;
     const fulfilled = this.#state === FULFILLED;
-    const handler = fulfilled ? entry.onFulfilled : entry.onRejected;
+    const handler = fulfilled ? entry.f : entry.r;
     if (typeof handler !== 'function') {
       derived.#settleIfPending(fulfilled ? FULFILLED : REJECTED, this.#outcome);
       return;
@@ -352,7 +335,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
     onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Future<R1 | R2> {
     const derived = new Future<R1 | R2>();
-    this.#addEntry(new Reaction(derived, onFulfilled, onRejected));
+    this.#addEntry({ d: derived, f: onFulfilled, r: onRejected });
     return derived;
   }
 
@@ -474,51 +457,30 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
   }
 }
 
-// A pending then(): the Future it returns and its two handlers.
-class Reaction {
-  constructor(
-    readonly derived: Future<any>,
-    readonly onFulfilled: ((value: any) => unknown) | null | undefined,
-    readonly onRejected: ((reason: any) => unknown) | null | undefined,
-  ) {}
+// A pending then(): the Future it returns and its two handlers (a plain record: one shape for all).
+interface Reaction {
+  d: Future<any>;
+  f: ((value: any) => unknown) | null | undefined;
+  r: ((reason: any) => unknown) | null | undefined;
 }
 
 type Entry = DoneCallback<any> | Reaction;
 
-// The iterator behind `yield* future`: yields the Future once to the coroutine runner, which sends back
-// the result (or throws the error in), and returns it as the value of the `yield*` expression.
-class YieldOnce<T> implements Iterator<Future<T>, T, any> {
-  #future: Future<T> | undefined;
-  constructor(future: Future<T>) {
-    this.#future = future;
-  }
-  next(value?: any): IteratorResult<Future<T>, T> {
-    const future = this.#future;
-    if (future !== undefined) {
-      this.#future = undefined;
-      return { done: false, value: future };
-    }
-    return { done: true, value: value as T };
-  }
-  throw(error?: unknown): IteratorResult<Future<T>, T> {
-    throw error;
-  }
-  return(value?: any): IteratorResult<Future<T>, T> {
-    return { done: true, value: value as T };
-  }
+function invalidSettle(future: Future<any>, method: string): InvalidStateError {
+  return new InvalidStateError(
+    `${method}() on a ${future.cancelled() ? 'cancelled' : 'done'} Future (see futureSetResultUnlessCancelled)`,
+  );
 }
 
-function invalidSettle(future: Future<any>, method: string): InvalidStateError {
-  const state = future.cancelled() ? 'cancelled' : 'already done';
-  return new InvalidStateError(
-    `${method}() called on a Future that is ${state}; use futureSetResultUnlessCancelled / ` +
-      'futureSetExceptionUnlessCancelled when cancellation may race with completion',
-  );
+function pending(): InvalidStateError {
+  return new InvalidStateError('The Future is still pending: its result is not ready');
 }
 
 /**
  * True for a gust {@link Future}, also one created by another copy of the package.
  * Tornado: `tornado.concurrent.is_future`.
+ * @example
+ * const future = isFuture(value) ? value : Future.from(value);
  */
 export function isFuture<T = unknown>(value: unknown): value is Future<T> {
   return (
@@ -540,45 +502,4 @@ export function futureOutcome(future: Future<any>): unknown {
 /** @internal Runs the Promises/A+ resolution procedure of `value` into `future`. */
 export function resolveInto(future: Future<any>, value: unknown): void {
   resolveFuture(future, value);
-}
-
-/**
- * Sets the result unless the Future was cancelled in the meantime; never throws for a cancelled Future.
- * Tornado: `tornado.concurrent.future_set_result_unless_cancelled`.
- */
-export function futureSetResultUnlessCancelled<T>(future: Future<T>, value: T): void {
-  if (!future.cancelled()) future.setResult(value);
-}
-
-/**
- * Sets the exception unless the Future was cancelled; an exception that arrives after cancellation is
- * logged instead of lost. Tornado: `tornado.concurrent.future_set_exception_unless_cancelled`.
- */
-export function futureSetExceptionUnlessCancelled(future: Future<any>, error: unknown): void {
-  if (!future.cancelled()) future.setException(error);
-  else logger.error('Exception after Future was cancelled', error);
-}
-
-/**
- * Runs `callback(future)` now if the Future is done, else when it is done (asynchronously).
- * Tornado: `tornado.concurrent.future_add_done_callback`.
- */
-export function futureAddDoneCallback<T>(future: Future<T>, callback: DoneCallback<T>): void {
-  if (future.done()) callback(future);
-  else future.addDoneCallback(callback);
-}
-
-/**
- * Copies the outcome of `a` to `b` once `a` is done, unless `b` is already done (e.g. cancelled).
- * Tornado: `tornado.concurrent.chain_future`.
- */
-export function chainFuture<T>(a: Future<T>, b: Future<T>): void {
-  futureAddDoneCallback(a, (done) => {
-    if (b.done()) return;
-    const state = getState(done);
-    const outcome = getOutcome(done);
-    if (state === FULFILLED) b.setResult(outcome as T);
-    else if (state === REJECTED) b.setException(outcome);
-    else b.cancel();
-  });
 }

@@ -11,12 +11,26 @@ import { XHRSyncBackend } from './xhr-sync-backend.js';
  * is returned as a response with `error` set (code 599 when there was no response), never thrown.
  * Core ships one for Web Workers (synchronous XHR); `@gust/node-adapter`'s `install()` registers one for
  * Node (a worker thread and `Atomics.wait`) with {@link setSyncHTTPBackend}.
+ * @example
+ * setSyncHTTPBackend({
+ *   fetch: (request) => new HTTPResponse(request, 200, { body: 'stub' }), // a test double
+ * });
  */
 export interface SyncHTTPBackend {
+  /** Performs `request` and returns the final response, with `error` set for a failure; never throws. */
   fetch(request: HTTPRequest): HTTPResponse;
+  /**
+   * Frees what the backend holds (the Node backend's worker thread), called by `HTTPClient.close()`; a
+   * later `fetch()` may start again.
+   */
+  close?(): void;
 }
 
-/** Options of the {@link HTTPClient} constructor. */
+/**
+ * Options of the {@link HTTPClient} constructor.
+ * @example
+ * const client = new HTTPClient({ defaults: { requestTimeout: 5000, userAgent: 'gust-worker' } });
+ */
 export interface HTTPClientOptions {
   /** Request options applied to every request that does not set them. @default none */
   defaults?: HTTPRequestOptions;
@@ -24,7 +38,12 @@ export interface HTTPClientOptions {
   backend?: SyncHTTPBackend;
 }
 
-/** Options of {@link HTTPClient.fetch}. */
+/**
+ * Options of {@link HTTPClient.fetch}.
+ * @example
+ * const response = client.fetch(url, { raiseError: false });
+ * if (response.code === 404) return undefined;
+ */
 export interface SyncFetchOptions extends HTTPRequestOptions {
   /** With false, a non-2xx response is returned instead of thrown (599 failures always throw). @default true */
   raiseError?: boolean;
@@ -119,8 +138,13 @@ export class HTTPClient {
     return response;
   }
 
-  /** Closes the client; later `fetch()` calls throw. Tornado: `HTTPClient.close()`. */
+  /**
+   * Closes the client; later `fetch()` calls throw. Its backend is closed too (in Node this ends the worker
+   * thread, which the next client's first fetch starts again). Tornado: `HTTPClient.close()`.
+   */
   close(): void {
+    if (this.#closed) return;
     this.#closed = true;
+    this.#backend.close?.();
   }
 }

@@ -8,7 +8,11 @@
 import { defineErrorBrand, GustError, type GustErrorOptions } from './errors.js';
 import type { HTTPResponse } from './http-response.js';
 
-/** The phase of a fetch that a timeout interrupted: waiting for a `maxClients` slot, connecting, or the exchange. */
+/**
+ * The phase of a fetch that a timeout interrupted: waiting for a `maxClients` slot, connecting, or the exchange.
+ * @example
+ * if (isHTTPTimeoutError(error) && error.phase === 'queue') console.warn('all client slots were busy');
+ */
 export type HTTPTimeoutPhase = 'queue' | 'connect' | 'request';
 
 /**
@@ -39,7 +43,11 @@ export class HTTPClientError extends GustError {
   }
 }
 
-/** Options of {@link HTTPTimeoutError}. */
+/**
+ * Options of {@link HTTPTimeoutError}.
+ * @example
+ * handler.onError(new HTTPTimeoutError('Timeout while connecting', { phase: 'connect' }));
+ */
 export interface HTTPTimeoutErrorOptions extends GustErrorOptions {
   /** The phase that timed out. */
   phase?: HTTPTimeoutPhase;
@@ -80,11 +88,23 @@ export class HTTPStreamClosedError extends HTTPClientError {
   }
 }
 
-/** True for an {@link HTTPClientError} (or subclass) from any copy of the package. */
+/**
+ * True for an {@link HTTPClientError} (or subclass) from any copy of the package.
+ * @example
+ * future.catch((e) => { if (isHTTPClientError(e) && e.code === 404) return undefined; throw e; });
+ */
 export const isHTTPClientError = defineErrorBrand<HTTPClientError>(HTTPClientError, 'HTTPClientError');
-/** True for an {@link HTTPTimeoutError} from any copy of the package. */
+/**
+ * True for an {@link HTTPTimeoutError} from any copy of the package.
+ * @example
+ * if (isHTTPTimeoutError(error)) console.warn(`timed out while ${error.phase}`);
+ */
 export const isHTTPTimeoutError = defineErrorBrand<HTTPTimeoutError>(HTTPTimeoutError, 'HTTPTimeoutError');
-/** True for an {@link HTTPStreamClosedError} from any copy of the package. */
+/**
+ * True for an {@link HTTPStreamClosedError} from any copy of the package.
+ * @example
+ * if (isHTTPStreamClosedError(error)) return retry();
+ */
 export const isHTTPStreamClosedError = defineErrorBrand<HTTPStreamClosedError>(
   HTTPStreamClosedError,
   'HTTPStreamClosedError',

@@ -1,4 +1,9 @@
-/** What {@link HTTPHeaders} can be built from: another instance, a record, or `[name, value]` pairs (fetch `Headers`). */
+/**
+ * What {@link HTTPHeaders} can be built from: another instance, a record, or `[name, value]` pairs (fetch `Headers`).
+ * @example
+ * new HTTPHeaders({ Accept: 'application/json', 'Set-Cookie': ['a=1', 'b=2'] });
+ * new HTTPHeaders([['Accept', 'text/html']]);
+ */
 export type HTTPHeadersInit =
   | HTTPHeaders
   | Readonly<Record<string, string | number | readonly string[] | undefined>>

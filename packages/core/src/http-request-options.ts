@@ -2,12 +2,18 @@ import type { Future } from './future.js';
 import type { HTTPHeadersInit } from './http-headers.js';
 import type { HTTPRequest } from './http-request.js';
 
-/** A request body: a string (sent as UTF-8), bytes, or form fields (sent as `application/x-www-form-urlencoded`). */
+/**
+ * A request body: a string (sent as UTF-8), bytes, or form fields (sent as `application/x-www-form-urlencoded`).
+ * @example
+ * client.fetch(url, { method: 'POST', body: new URLSearchParams({ q: 'gust' }) });
+ */
 export type HTTPBody = string | Uint8Array | URLSearchParams;
 
 /**
  * Writes one chunk of a streamed request body. The returned Future (or promise) resolves when the
  * transport is ready for more: wait for it to respect back-pressure.
+ * @example
+ * client.fetch(url, { method: 'POST', bodyProducer: (write: BodyWriter) => write('all in one chunk') });
  */
 export type BodyWriter = (chunk: Uint8Array | string) => Future<void> | PromiseLike<void>;
 
@@ -15,6 +21,13 @@ export type BodyWriter = (chunk: Uint8Array | string) => Future<void> | PromiseL
  * Streams a request body: called with a `write` function for each attempt (a 307/308 redirect calls it
  * again); the body ends when the returned Future or promise resolves, and the request fails if it rejects.
  * Tornado: `body_producer`.
+ * @example
+ * client.fetch(url, {
+ *   method: 'PUT',
+ *   bodyProducer: coroutine(function* (write: BodyWriter) {
+ *     for (const chunk of chunks) yield write(chunk);
+ *   }),
+ * });
  */
 export type BodyProducer = (write: BodyWriter) => Future<void> | PromiseLike<void> | void;
 
@@ -22,6 +35,14 @@ export type BodyProducer = (write: BodyWriter) => Future<void> | PromiseLike<voi
  * The options of an HTTP request: Tornado's `HTTPRequest` arguments in camelCase, durations in
  * milliseconds. A transport that cannot honour an option fails the request with a clear error instead of
  * ignoring it (see `FetchTransport`).
+ * @example
+ * const options: HTTPRequestOptions = {
+ *   method: 'POST',
+ *   body: '{}',
+ *   headers: { 'Content-Type': 'application/json' },
+ *   requestTimeout: 5000,
+ * };
+ * const response = yield* client.fetch(url, options);
  */
 export interface HTTPRequestOptions {
   /** The HTTP method. Methods other than GET, HEAD, POST, PUT, DELETE, PATCH and OPTIONS need `allowNonstandardMethods`. @default 'GET' */

@@ -51,35 +51,63 @@ let initOf: (request: HTTPRequest) => { url: string | URL; options: HTTPRequestO
 export class HTTPRequest {
   /** The absolute URL, without user info. */
   readonly url: string;
+  /** The method, upper-case: `'GET'` unless the options said otherwise. */
   readonly method: string;
+  /** The headers to send, including those derived from options (`Authorization`, `User-Agent`, ...). */
   readonly headers: HTTPHeaders;
   /** The body as given; form fields (`URLSearchParams`) are turned into their string. */
   readonly body: string | Uint8Array | undefined;
+  /** {@inheritDoc HTTPRequestOptions.bodyProducer} */
   readonly bodyProducer: BodyProducer | undefined;
+  /** {@inheritDoc HTTPRequestOptions.authUsername} */
   readonly authUsername: string | undefined;
+  /** {@inheritDoc HTTPRequestOptions.authPassword} */
   readonly authPassword: string | undefined;
+  /** {@inheritDoc HTTPRequestOptions.authMode} */
   readonly authMode: 'basic';
+  /** {@inheritDoc HTTPRequestOptions.connectTimeout} */
   readonly connectTimeout: number;
+  /** {@inheritDoc HTTPRequestOptions.requestTimeout} */
   readonly requestTimeout: number;
+  /** The date sent as `If-Modified-Since`, if any. */
   readonly ifModifiedSince: Date | undefined;
+  /** {@inheritDoc HTTPRequestOptions.followRedirects} */
   readonly followRedirects: boolean;
+  /** {@inheritDoc HTTPRequestOptions.maxRedirects} */
   readonly maxRedirects: number;
+  /** {@inheritDoc HTTPRequestOptions.userAgent} */
   readonly userAgent: string | undefined;
+  /** {@inheritDoc HTTPRequestOptions.decompressResponse} */
   readonly decompressResponse: boolean;
+  /** {@inheritDoc HTTPRequestOptions.streamingCallback} */
   readonly streamingCallback: ((chunk: Uint8Array) => void) | undefined;
+  /** {@inheritDoc HTTPRequestOptions.headerCallback} */
   readonly headerCallback: ((line: string) => void) | undefined;
+  /** {@inheritDoc HTTPRequestOptions.proxyHost} */
   readonly proxyHost: string | undefined;
+  /** {@inheritDoc HTTPRequestOptions.proxyPort} */
   readonly proxyPort: number | undefined;
+  /** {@inheritDoc HTTPRequestOptions.proxyUsername} */
   readonly proxyUsername: string | undefined;
+  /** {@inheritDoc HTTPRequestOptions.proxyPassword} */
   readonly proxyPassword: string | undefined;
+  /** {@inheritDoc HTTPRequestOptions.allowNonstandardMethods} */
   readonly allowNonstandardMethods: boolean;
+  /** {@inheritDoc HTTPRequestOptions.validateCert} */
   readonly validateCert: boolean;
+  /** {@inheritDoc HTTPRequestOptions.caCerts} */
   readonly caCerts: string | undefined;
+  /** {@inheritDoc HTTPRequestOptions.clientKey} */
   readonly clientKey: string | undefined;
+  /** {@inheritDoc HTTPRequestOptions.clientCert} */
   readonly clientCert: string | undefined;
+  /** {@inheritDoc HTTPRequestOptions.allowIpv6} */
   readonly allowIpv6: boolean;
+  /** {@inheritDoc HTTPRequestOptions.expect100Continue} */
   readonly expect100Continue: boolean;
+  /** {@inheritDoc HTTPRequestOptions.maxBodySize} */
   readonly maxBodySize: number;
+  /** {@inheritDoc HTTPRequestOptions.signal} */
   readonly signal: AbortSignal | undefined;
   #input: string | URL;
   #options: HTTPRequestOptions;

@@ -3,7 +3,12 @@ import { HTTPHeaders } from './http-headers.js';
 import type { HTTPRequest } from './http-request.js';
 import { currentLoop } from './loop.js';
 
-/** Diagnostic timings of a fetch, in milliseconds. */
+/**
+ * Diagnostic timings of a fetch, in milliseconds.
+ * @example
+ * const { queue, connect, firstByte, total } = response.timeInfo;
+ * console.log(`waited ${queue} ms, first byte after ${firstByte} ms, ${total} ms in all`);
+ */
 export interface HTTPTimeInfo {
   /** Time the final request waited for a `maxClients` slot. */
   queue: number;
@@ -15,7 +20,13 @@ export interface HTTPTimeInfo {
   total: number;
 }
 
-/** The fields of an {@link HTTPResponse} besides its request and code. */
+/**
+ * The fields of an {@link HTTPResponse} besides its request and code.
+ * @example
+ * // a transport or a test double building a response by hand:
+ * const headers = new HTTPHeaders({ 'Content-Type': 'text/plain' });
+ * const response = new HTTPResponse(request, 200, { body: 'hello', headers });
+ */
 export interface HTTPResponseInit {
   /** The reason phrase. @default the standard phrase of the code */
   reason?: string;
@@ -55,7 +66,9 @@ export class HTTPResponse {
   readonly request: HTTPRequest;
   /** The HTTP status code, or 599 when no response was received. */
   readonly code: number;
+  /** The reason phrase (`'Not Found'`); the standard one for `code` when the server sent none. */
   readonly reason: string;
+  /** The response headers (case-insensitive, multi-valued). */
   readonly headers: HTTPHeaders;
   /** The URL of the final response, after any redirects. */
   readonly effectiveUrl: string;
@@ -65,6 +78,7 @@ export class HTTPResponse {
   readonly requestTime: number;
   /** When the final request started, on the loop's `time()` scale. */
   readonly startTime: number;
+  /** Where the time went: queue, connect, first byte and total, in milliseconds. */
   readonly timeInfo: HTTPTimeInfo;
   #chunks: Uint8Array | string | readonly Uint8Array[] | undefined;
   #body: Uint8Array | undefined;

@@ -1,5 +1,14 @@
 // @gust/core — the public API. What this file does not export is private.
 
+/**
+ * Tornado's asynchronous model for any JavaScript runtime: `Future`, coroutines (`coroutine`, `multi`,
+ * `withTimeout`, `sleep`, `moment`, `WaitIterator`), locks and queues, and the HTTP client abstraction
+ * (`AsyncHTTPClient`, the synchronous `HTTPClient`, `HTTPRequest`, `HTTPResponse`, `HTTPHeaders`).
+ * Platform-neutral: no Node built-ins, no DOM.
+ * @packageDocumentation
+ * @module @gust/core
+ */
+
 export type { AsyncHTTPClientOptions, AsyncHTTPClientSettings, FetchOptions } from './async-http-client.js';
 export { AsyncHTTPClient } from './async-http-client.js';
 export { Condition } from './condition.js';
@@ -29,14 +38,13 @@ export { Event } from './event.js';
 export type { FetchTransportOptions } from './fetch-transport.js';
 export { FetchTransport } from './fetch-transport.js';
 export type { DoneCallback, FutureOptions, FutureStatus } from './future.js';
+export { Future, isFuture } from './future.js';
 export {
   chainFuture,
-  Future,
   futureAddDoneCallback,
   futureSetExceptionUnlessCancelled,
   futureSetResultUnlessCancelled,
-  isFuture,
-} from './future.js';
+} from './future-helpers.js';
 export type {
   FutureFactory,
   FutureObserverRunOptions,

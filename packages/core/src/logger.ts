@@ -1,22 +1,28 @@
 /**
  * The one place every report of the library goes through: exceptions nobody retrieved, errors in
  * callbacks, the blocking watchdog. Console by default; replace it with {@link setLogger}.
+ * @example
+ * setLogger({
+ *   error: (message, ...details) => myLog.error({ details }, message),
+ *   warn: (message, ...details) => myLog.warn({ details }, message),
+ *   info: () => {},
+ *   debug: () => {},
+ * });
  */
 export interface Logger {
+  /** Reports a failure: an exception nobody retrieved, a callback that threw. */
   error(message: string, ...details: unknown[]): void;
+  /** Reports something suspicious, such as a callback that blocked the loop. */
   warn(message: string, ...details: unknown[]): void;
+  /** Reports progress worth knowing. */
   info(message: string, ...details: unknown[]): void;
+  /** Reports detail for debugging. */
   debug(message: string, ...details: unknown[]): void;
 }
 
-const consoleLogger: Logger = {
-  error: (message, ...details) => console.error(message, ...details),
-  warn: (message, ...details) => console.warn(message, ...details),
-  info: (message, ...details) => console.info(message, ...details),
-  debug: (message, ...details) => console.debug(message, ...details),
-};
-
-let current: Logger = consoleLogger;
+// The console itself is the default: its methods work unbound and are looked up at call time, so spies
+// and replacements of console methods still see every report.
+let current: Logger = console;
 
 /**
  * gust's logger. Calls are forwarded to the implementation set with {@link setLogger} at call time, so
@@ -25,10 +31,10 @@ let current: Logger = consoleLogger;
  * logger.warn('slow callback', { ms: 120 });
  */
 export const logger: Logger = {
-  error: (message, ...details) => current.error(message, ...details),
-  warn: (message, ...details) => current.warn(message, ...details),
-  info: (message, ...details) => current.info(message, ...details),
-  debug: (message, ...details) => current.debug(message, ...details),
+  error: (...args) => current.error(...args),
+  warn: (...args) => current.warn(...args),
+  info: (...args) => current.info(...args),
+  debug: (...args) => current.debug(...args),
 };
 
 /**
@@ -39,6 +45,6 @@ export const logger: Logger = {
  */
 export function setLogger(impl: Logger | undefined): Logger {
   const previous = current;
-  current = impl ?? consoleLogger;
+  current = impl ?? console;
   return previous;
 }

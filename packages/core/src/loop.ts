@@ -1,6 +1,11 @@
 import { monotonicNow, scheduleMacrotask } from './platform.js';
 
-/** An opaque handle returned by {@link Loop.callLater}, accepted by {@link Loop.cancelTimer}. */
+/**
+ * An opaque handle returned by {@link Loop.callLater}, accepted by {@link Loop.cancelTimer}.
+ * @example
+ * const handle = currentLoop().callLater(1000, tick);
+ * currentLoop().cancelTimer(handle);
+ */
 export type TimerHandle = object;
 
 /**
@@ -8,6 +13,10 @@ export type TimerHandle = object;
  * lock and queue timeouts, the HTTP client's queue timeout) goes through the current `Loop`. Core ships a
  * portable default; `@gust/node-adapter`'s `IOLoop` implements the same interface.
  * Tornado: the subset of `IOLoop` that `tornado.gen` and `tornado.locks` use.
+ * @example
+ * const loop = currentLoop();
+ * const handle = loop.callLater(100, () => console.log('100 ms later, at', loop.time()));
+ * loop.callSoon(() => console.log('on the next turn'));
  */
 export interface Loop {
   /** Monotonic milliseconds; deadlines (`{ deadline }`) are on this scale. Tornado: `IOLoop.time()` (seconds). */
@@ -20,7 +29,11 @@ export interface Loop {
   cancelTimer(handle: TimerHandle): void;
 }
 
-/** The largest delay `setTimeout` honours; longer ones fire at once in every host, so they are split. */
+/**
+ * The largest delay `setTimeout` honours; longer ones fire at once in every host, so they are split.
+ * @example
+ * yield sleep(MAX_TIMER_DELAY + 1000); // waits the full time: the timer is re-armed, not fired early
+ */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 interface PortableTimer {
@@ -83,6 +96,9 @@ let current: Loop = new PortableLoop();
 /**
  * The loop that core schedules on. The portable loop unless one was installed with {@link setCurrentLoop}
  * (the Node adapter's `install()` installs `IOLoop.current()`). Tornado: `IOLoop.current()`.
+ * @example
+ * const deadline = currentLoop().time() + 5000;
+ * yield withTimeout({ deadline }, queue.get());
  */
 export function currentLoop(): Loop {
   return current;
@@ -99,10 +115,25 @@ export function setCurrentLoop(loop: Loop): Loop {
   return previous;
 }
 
-/** A relative timeout in milliseconds, or an absolute `{ deadline }` on the loop's `time()` scale. */
-export type Timeout = number | { deadline: number };
+/**
+ * A relative timeout in milliseconds, or an absolute `{ deadline }` on the loop's `time()` scale.
+ * @example
+ * yield queue.get(1000); // relative: one second from now
+ * yield queue.get({ deadline: currentLoop().time() + 1000 }); // absolute, on the loop's clock
+ */
+export type Timeout =
+  | number
+  | {
+      /** The absolute time to give up at, on the loop's `time()` scale (milliseconds). */
+      deadline: number;
+    };
 
-/** Converts a {@link Timeout} into a delay from now on `loop`, validating it. */
+/**
+ * Converts a {@link Timeout} into a delay from now on `loop`, validating it.
+ * @example
+ * const delay = timeoutToDelay(timeout); // 0 if the deadline has passed
+ * const handle = currentLoop().callLater(delay, onTimeout);
+ */
 export function timeoutToDelay(timeout: Timeout, loop: Loop = current): number {
   if (typeof timeout === 'number') {
     if (Number.isNaN(timeout)) throw new TypeError('timeout must be a number of milliseconds, got NaN');

@@ -3,8 +3,14 @@ import { currentLoop } from './loop.js';
 
 const MOMENT_BRAND = Symbol.for('gust.moment');
 
-/** The type of {@link moment}. */
+/**
+ * The type of {@link moment}.
+ * @example
+ * const pause: Moment = moment;
+ * yield pause;
+ */
 export interface Moment {
+  /** The brand that {@link isMoment} recognises, shared by every copy of the package. */
   readonly [MOMENT_BRAND]: true;
 }
 
@@ -18,7 +24,11 @@ export interface Moment {
  */
 export const moment: Moment = Object.freeze({ [MOMENT_BRAND]: true as const });
 
-/** True for {@link moment} (from any copy of the package). */
+/**
+ * True for {@link moment} (from any copy of the package).
+ * @example
+ * isMoment(moment); // true
+ */
 export function isMoment(value: unknown): value is Moment {
   return value === moment || (typeof value === 'object' && value !== null && MOMENT_BRAND in value);
 }

@@ -2,20 +2,32 @@ import { convertYielded, isPlainObject } from './convert-yielded.js';
 import { Future, futureOutcome, futureState } from './future.js';
 import { logger } from './logger.js';
 
-/** Error classes whose failures {@link multi} and {@link withTimeout} do not log. */
+/**
+ * Error classes whose failures {@link multi} and {@link withTimeout} do not log.
+ * @example
+ * yield multi(fetches, { quietExceptions: [HTTPClientError, TimeoutError] });
+ */
 export type QuietExceptions =
   | (abstract new (
       ...args: any[]
     ) => unknown)
   | ReadonlyArray<abstract new (...args: any[]) => unknown>;
 
-/** Options of {@link multi}. */
+/**
+ * Options of {@link multi}.
+ * @example
+ * const [a, b] = yield multi([fetchA(), fetchB()], { quietExceptions: HTTPClientError });
+ */
 export interface MultiOptions {
   /** Failures of these types after the first one are not logged. @default none */
   quietExceptions?: QuietExceptions;
 }
 
-/** The result type of `multi(children)`: the same shape with each child's result. */
+/**
+ * The result type of `multi(children)`: the same shape with each child's result.
+ * @example
+ * const both: Future<MultiResult<{ user: Future<User>; posts: Future<Post[]> }>> = multi({ user, posts });
+ */
 export type MultiResult<C> = { -readonly [K in keyof C]: C[K] extends PromiseLike<infer V> ? V : C[K] };
 
 /**

@@ -19,15 +19,31 @@ interface HostGlobals {
 
 const host = globalThis as unknown as HostGlobals;
 
-/** True in Node.js (and runtimes that present themselves as Node). */
-export const isNode = typeof host.process?.versions?.node === 'string';
+/**
+ * True in Node.js (and runtimes that present themselves as Node).
+ * @example
+ * if (isNode) console.log('install @gust/node-adapter for the synchronous HTTPClient');
+ */
+export const isNode: boolean = /* @__PURE__ */ detectNode();
 
-/** True inside a browser Web Worker (dedicated, shared or service worker). */
+function detectNode(): boolean {
+  return typeof host.process?.versions?.node === 'string';
+}
+
+/**
+ * True inside a browser Web Worker (dedicated, shared or service worker).
+ * @example
+ * const client = isWebWorker() ? new HTTPClient() : undefined; // synchronous fetches are fine in a worker
+ */
 export function isWebWorker(): boolean {
   return typeof host.importScripts === 'function' && host.WorkerGlobalScope !== undefined;
 }
 
-/** True on a browser's main thread: a document exists and this is not a worker. */
+/**
+ * True on a browser's main thread: a document exists and this is not a worker.
+ * @example
+ * if (isBrowserMainThread()) console.log('use AsyncHTTPClient: a synchronous fetch would freeze the page');
+ */
 export function isBrowserMainThread(): boolean {
   return !isNode && host.document !== undefined && !isWebWorker();
 }

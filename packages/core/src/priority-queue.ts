@@ -1,6 +1,11 @@
 import { Queue, type QueueStore } from './queue.js';
 
-/** Orders two items: negative if `a` comes first, positive if `b` does, `0` if they tie. */
+/**
+ * Orders two items: negative if `a` comes first, positive if `b` does, `0` if they tie.
+ * @example
+ * const byDeadline: Comparator<Job> = (a, b) => a.deadline - b.deadline;
+ * const jobs = new PriorityQueue<Job>(0, byDeadline);
+ */
 export type Comparator<T> = (a: T, b: T) => number;
 
 /**
@@ -21,7 +26,8 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
 
   /**
    * @param maxsize how many items the queue holds before `put()` waits; `0` means unbounded. @default 0
-   * @param compare the order of items. @default {@link defaultCompare}
+   * @param compare the order of items.
+   * @default numbers, strings and bigints by `<`, arrays element by element
    */
   constructor(maxsize = 0, compare: Comparator<T> = defaultCompare) {
     super(maxsize);

@@ -7,6 +7,17 @@ import { checkTimeout, WaiterQueue } from './waiter.js';
  * Where a {@link Queue} keeps its items; the order in which `get()` returns them is the store's. Override
  * `Queue.createStore()` to return another one, as `PriorityQueue` and `LifoQueue` do.
  * @remarks Tornado: the overridable `_init`, `_put` and `_get` of `tornado.queues.Queue`.
+ * @example
+ * class StackQueue<T> extends Queue<T> {
+ *   protected override createStore(): QueueStore<T> {
+ *     const items: T[] = [];
+ *     return {
+ *       get size() { return items.length; },
+ *       put: (item) => void items.push(item),
+ *       get: () => items.pop() as T,
+ *     };
+ *   }
+ * }
  */
 export interface QueueStore<T> {
   /** How many items are stored. */

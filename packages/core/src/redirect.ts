@@ -2,7 +2,11 @@ import { HTTPClientError } from './http-errors.js';
 import type { HTTPHeaders } from './http-headers.js';
 import { HTTPRequest, requestOptionsOf } from './http-request.js';
 
-/** The status codes that are redirects a client follows. */
+/**
+ * The status codes that are redirects a client follows.
+ * @example
+ * if (REDIRECT_CODES.has(response.code)) console.log('redirected to', response.headers.get('Location'));
+ */
 export const REDIRECT_CODES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 // Headers that carry credentials for the origin: a modern client never sends them to another origin.

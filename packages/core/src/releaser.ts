@@ -1,5 +1,6 @@
 import { runGenerator } from './coroutine.js';
-import { chainFuture, Future, futureOutcome, futureState, isFuture } from './future.js';
+import { Future, futureOutcome, futureState, isFuture } from './future.js';
+import { chainFuture } from './future-helpers.js';
 import type { Timeout } from './loop.js';
 
 // Runtimes without explicit resource management get the well-known registry symbols, which is what
@@ -57,7 +58,13 @@ export function createReleaser(release: () => void): Releaser {
   return new OneShotReleaser(release);
 }
 
-/** What `Lock.with()` and `Semaphore.with()` accept: a generator function (run as a coroutine) or any function. */
+/**
+ * What `Lock.with()` and `Semaphore.with()` accept: a generator function (run as a coroutine) or any function.
+ * @example
+ * yield lock.with(function* () {
+ *   yield* client.fetch(url);
+ * });
+ */
 export type GuardedBody<R> = (() => Generator<unknown, R, any>) | (() => R | PromiseLike<R>);
 
 /**

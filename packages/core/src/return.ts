@@ -9,6 +9,7 @@
  * });
  */
 export class Return<T = unknown> extends Error {
+  /** `'Return'`. */
   override name = 'Return';
   /** The value the coroutine returns. */
   readonly value: T;

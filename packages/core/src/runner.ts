@@ -30,6 +30,9 @@ export function setSyncStepBudget(steps: number): number {
  * the generator with `return()`, so its `finally` blocks run (yields inside them are awaited); the Future
  * becomes cancelled once that cleanup has finished. An error thrown by the cleanup rejects it instead.
  * @remarks Tornado has no coroutine cancellation; this follows `asyncio.Task.cancel()`.
+ * @example
+ * const future = fetchCoroutine(url); // a CoroutineFuture
+ * future.cancel(); // aborts the fetch; the coroutine's finally blocks run, then the Future is cancelled
  */
 export class CoroutineFuture<T> extends Future<T> {
   /** @internal */

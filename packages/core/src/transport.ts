@@ -1,7 +1,11 @@
 import type { HTTPHeaders } from './http-headers.js';
 import type { HTTPRequest } from './http-request.js';
 
-/** The status line and headers of a response, as a transport reports them to {@link ExchangeHandler.onHeaders}. */
+/**
+ * The status line and headers of a response, as a transport reports them to {@link ExchangeHandler.onHeaders}.
+ * @example
+ * handler.onHeaders({ code: 200, reason: 'OK', headers: HTTPHeaders.parse('Content-Type: text/plain\r\n') });
+ */
 export interface ResponseHead {
   /** The status code. */
   code: number;
@@ -24,6 +28,10 @@ export interface ResponseHead {
  * chunk, and finally exactly one of `onComplete` or `onError` — and nothing after that, nor after the
  * exchange was aborted (calls after an abort are ignored anyway). Calls should not happen during
  * `exchange()` itself but on a later tick.
+ * @example
+ * // inside Transport.exchange(request, handler):
+ * if (handler.onHeaders({ code: 200, reason: '', headers })) handler.onData(new TextEncoder().encode('hi'));
+ * handler.onComplete();
  */
 export interface ExchangeHandler {
   /**

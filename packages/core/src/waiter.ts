@@ -22,6 +22,7 @@ export class WaiterQueue<T, D = undefined> {
   readonly #label: string;
   // A Map keeps insertion order and deletes in O(1): a FIFO that also lets any waiter leave early.
   readonly #waiters = new Map<Future<T>, Entry<D>>();
+  #front: IterableIterator<[Future<T>, Entry<D>]> | undefined;
 
   /** @param label names the operation in timeout messages, e.g. `'Queue.get()'`. */
   constructor(label: string) {
@@ -61,12 +62,21 @@ export class WaiterQueue<T, D = undefined> {
    * @returns the waiter and its data, or `undefined` if nobody waits.
    */
   shift(): { waiter: Future<T>; data: D } | undefined {
-    for (const [waiter, entry] of this.#waiters) {
+    for (;;) {
+      // One live iterator serves every shift(): a fresh one per call would walk the holes that deleted
+      // entries leave in V8's table until it shrinks, making the wake-up of n waiters O(n²). Entries are
+      // only ever appended and everything before the iterator has left, so it always stands at the front.
+      this.#front ??= this.#waiters.entries();
+      const next = this.#front.next();
+      if (next.done === true) {
+        this.#front = undefined;
+        return undefined;
+      }
+      const [waiter, entry] = next.value;
       this.#leave(waiter);
       // A waiter settled behind our back (someone called setResult on it) is skipped, as Tornado does.
       if (!waiter.done()) return { waiter, data: entry.data };
     }
-    return undefined;
   }
 
   /** Takes every waiter out of the line, in order, clearing their timers. */

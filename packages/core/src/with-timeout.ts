@@ -4,7 +4,11 @@ import { logger } from './logger.js';
 import { currentLoop, type Timeout, timeoutToDelay } from './loop.js';
 import { isQuiet, type QuietExceptions } from './multi.js';
 
-/** Options of {@link withTimeout}. */
+/**
+ * Options of {@link withTimeout}.
+ * @example
+ * yield withTimeout(5000, client.fetch(url), { cancel: true, quietExceptions: HTTPClientError });
+ */
 export interface WithTimeoutOptions {
   /** A late failure of the wrapped Future of these types is not logged. @default none */
   quietExceptions?: QuietExceptions;

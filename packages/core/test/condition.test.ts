@@ -119,6 +119,41 @@ describe('Condition', () => {
     expect(wakeups).toBe(3);
   });
 
+  it('keeps FIFO order across notifies, cancellations and waiters added after the line emptied', async () => {
+    const condition = new Condition();
+    const woken: string[] = [];
+    const wait = (name: string) => {
+      const waiter = condition.wait();
+      waiter.then(
+        () => woken.push(name),
+        () => {},
+      );
+      return waiter;
+    };
+    wait('a');
+    const b = wait('b');
+    condition.notify();
+    b.cancel();
+    wait('c');
+    condition.notify();
+    condition.notify(); // nobody left
+    wait('d');
+    wait('e');
+    condition.notifyAll();
+    await sleep(1);
+    expect(woken).toEqual(['a', 'c', 'd', 'e']);
+  });
+
+  it('wakes 20,000 waiters at once, in order', async () => {
+    const condition = new Condition();
+    const order: number[] = [];
+    const waiters = Array.from({ length: 20_000 }, (_, i) => condition.wait().then(() => order.push(i)));
+    condition.notifyAll();
+    await Promise.all(waiters);
+    expect(order).toEqual(Array.from({ length: 20_000 }, (_, i) => i));
+    expect(String(condition)).toBe('Condition []');
+  });
+
   it('rejects a negative or fractional n', () => {
     const condition = new Condition();
     expect(() => condition.notify(-1)).toThrow(RangeError);

@@ -14,13 +14,27 @@ import {
 /**
  * A synchronous lookup for {@link BlockingResolver}: returns the addresses of `host` or throws (an error
  * with a `code` such as `'ENOTFOUND'` becomes a `ResolverError` with that code).
+ * @example
+ * const table: LookupSyncFunction = (host) => [
+ *   { address: host === 'db' ? '10.0.0.5' : '127.0.0.1', family: 4 },
+ * ];
+ * const resolver = new BlockingResolver({ lookupSync: table });
  */
 export type LookupSyncFunction = (
   host: string,
   family: AddressFamily,
-) => ReadonlyArray<{ address: string; family: number }>;
+) => ReadonlyArray<{
+  /** The numeric address. */
+  address: string;
+  /** `4` or `6`. */
+  family: number;
+}>;
 
-/** Options of {@link BlockingResolver}. */
+/**
+ * Options of {@link BlockingResolver}.
+ * @example
+ * const slow = new BlockingResolver({ delayMs: 200 }); // every lookup freezes the loop for 200 ms
+ */
 export interface BlockingResolverOptions {
   /**
    * The synchronous lookup to call on the loop thread.

@@ -2,7 +2,11 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { logger } from '@gust/core';
 import { callbackName } from './callback-name.js';
 
-/** Options of {@link IOLoop.setBlockingLogThreshold}. */
+/**
+ * Options of {@link IOLoop.setBlockingLogThreshold}.
+ * @example
+ * IOLoop.current().setBlockingLogThreshold(50, { outsideCallbacks: false }); // IOLoop callbacks only
+ */
 export interface BlockingLogOptions {
   /**
    * Also report blocking that happens outside IOLoop callbacks: promise continuations (`await`), coroutine

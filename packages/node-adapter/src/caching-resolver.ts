@@ -9,7 +9,11 @@ import {
   resolveSoon,
 } from './resolver.js';
 
-/** Options of {@link CachingResolver}. */
+/**
+ * Options of {@link CachingResolver}.
+ * @example
+ * Resolver.configure(new CachingResolver(new ThreadedResolver(), { ttlMs: 30_000, maxEntries: 500 }));
+ */
 export interface CachingResolverOptions {
   /** How long an answer is reused, in milliseconds on the loop's monotonic clock. @default 60000 */
   ttlMs?: number;

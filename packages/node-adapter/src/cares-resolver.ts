@@ -14,7 +14,11 @@ import {
   toResolverError,
 } from './resolver.js';
 
-/** Options of {@link CaresResolver}. */
+/**
+ * Options of {@link CaresResolver}.
+ * @example
+ * const resolver = new CaresResolver({ servers: ['127.0.0.1:5353'], timeoutMs: 500, tries: 2 });
+ */
 export interface CaresResolverOptions {
   /**
    * The nameservers to ask, as `dns.setServers()` takes them: `'1.2.3.4'`, `'1.2.3.4:5353'`,

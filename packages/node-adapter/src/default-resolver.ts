@@ -15,6 +15,12 @@ import {
  * A `dns.lookup`-compatible function (`all: true` form): what {@link DefaultResolver} and
  * {@link ThreadedResolver} call to resolve a name. Inject one to resolve from a table, to make lookups slow
  * in tests, or to add tracing.
+ * @example
+ * const traced: LookupFunction = (hostname, options, callback) => {
+ *   console.log('resolving', hostname);
+ *   dns.lookup(hostname, options, callback);
+ * };
+ * const resolver = new DefaultResolver({ lookup: traced });
  */
 export type LookupFunction = (
   hostname: string,
@@ -22,7 +28,11 @@ export type LookupFunction = (
   callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
 ) => void;
 
-/** Options of {@link DefaultResolver}. */
+/**
+ * Options of {@link DefaultResolver}.
+ * @example
+ * const resolver = new DefaultResolver({ lookup: (host, options, cb) => dns.lookup(host, options, cb) });
+ */
 export interface DefaultResolverOptions {
   /** The lookup to call. @default `dns.lookup` (read at call time, so it can be spied on) */
   lookup?: LookupFunction;

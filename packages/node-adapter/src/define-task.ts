@@ -7,6 +7,9 @@ const TASK_BRAND = Symbol.for('gust.Task');
  * A function that an executor can run on a worker thread: named by the URL of its module and the name of
  * its export, because a worker cannot receive a closure. `A` and `R` are the argument and result types
  * (for type checking only).
+ * @example
+ * const url = new URL('./hash.js', import.meta.url);
+ * export const hashTask: Task<[password: string], string> = defineTask(url, 'hash');
  */
 export interface Task<A extends unknown[] = any[], R = unknown> {
   /** `file:` URL of the module (an ES module or CommonJS file that the worker can load without a loader). */
@@ -26,6 +29,7 @@ export interface Task<A extends unknown[] = any[], R = unknown> {
  * message, `code`, `cause` and the worker's stack.
  *
  * Pass the function's type to type the arguments and result: `defineTask<typeof hash>(url, 'hash')`.
+ * @typeParam F - the type of the task function, which gives the task its argument and result types.
  * @throws TypeError for a relative path, a non-`file:` URL or an empty export name.
  * @remarks Tornado has no counterpart: `run_in_executor` takes any callable because Python threads share
  * memory; Node worker threads do not.
@@ -47,7 +51,11 @@ export function defineTask<F extends (...args: any[]) => unknown = (...args: any
   >;
 }
 
-/** True for a {@link Task} made by `defineTask` (from any copy of the package). */
+/**
+ * True for a {@link Task} made by `defineTask` (from any copy of the package).
+ * @example
+ * if (!isTask(task)) throw new TypeError('expected a task made by defineTask()');
+ */
 export function isTask(value: unknown): value is Task {
   return (
     typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TASK_BRAND] === true

@@ -1,7 +1,11 @@
 import type { Future } from '@gust/core';
 import type { Task } from './define-task.js';
 
-/** Options of {@link Executor.shutdown}. */
+/**
+ * Options of {@link Executor.shutdown}.
+ * @example
+ * await executor.shutdown({ cancelFutures: true }); // drop queued tasks, stop running ones
+ */
 export interface ShutdownOptions {
   /**
    * Cancel every task whose Future is still pending: queued tasks are dropped and workers running a task
@@ -17,6 +21,10 @@ export interface ShutdownOptions {
  * @remarks Tornado: `concurrent.futures.Executor` (`submit(fn, *args)`, `shutdown(wait, cancel_futures)`);
  * a task is a {@link Task} (module URL + export) because a closure cannot cross a thread boundary, and
  * `shutdown` returns a Future instead of blocking (`wait`).
+ * @example
+ * const executor: Executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+ * const digest = yield* executor.submit(hashTask, 'secret');
+ * yield executor.shutdown();
  */
 export interface Executor {
   /**

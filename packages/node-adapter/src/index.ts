@@ -1,5 +1,13 @@
 // @gust/node-adapter — the public API. What this file does not export is private.
 
+/**
+ * gust on Node.js: `install()` wires the pieces below into `@gust/core`; `IOLoop` and `PeriodicCallback`,
+ * the worker-thread `ThreadPoolExecutor` with `defineTask`, the resolvers, and `NodeTransport`, the HTTP
+ * transport behind `AsyncHTTPClient`.
+ * @packageDocumentation
+ * @module @gust/node-adapter
+ */
+
 export type { BlockingResolverOptions, LookupSyncFunction } from './blocking-resolver.js';
 export { BlockingResolver } from './blocking-resolver.js';
 export type { BlockingLogOptions } from './blocking-watchdog.js';
@@ -17,6 +25,8 @@ export { install } from './install.js';
 export type { RunSyncOptions, StatsOptions } from './ioloop.js';
 export { IOLoop } from './ioloop.js';
 export type { IOLoopStats, LoopLag } from './loop-stats.js';
+export type { NodeTransportOptions } from './node-transport.js';
+export { NodeTransport } from './node-transport.js';
 export type { OverrideMapping, OverrideTarget } from './override-resolver.js';
 export { OverrideResolver } from './override-resolver.js';
 export type { PeriodicCallbackOptions } from './periodic-callback.js';
@@ -30,6 +40,8 @@ export type {
 export { isResolverError, Resolver, ResolverError } from './resolver.js';
 export type { RunOnExecutorOptions } from './run-on-executor.js';
 export { runOnExecutor } from './run-on-executor.js';
+export type { NodeSyncHTTPBackendOptions } from './sync-http-backend.js';
+export { NodeSyncHTTPBackend } from './sync-http-backend.js';
 export type { ThreadPoolExecutorOptions } from './thread-pool-executor.js';
 export { ThreadPoolExecutor } from './thread-pool-executor.js';
 export type { ThreadedResolverOptions } from './threaded-resolver.js';

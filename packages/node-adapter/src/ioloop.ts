@@ -27,7 +27,11 @@ interface Queued {
   state?: number;
 }
 
-/** Options of {@link IOLoop.runSync}. */
+/**
+ * Options of {@link IOLoop.runSync}.
+ * @example
+ * const text = await IOLoop.current().runSync(main, { timeout: 10_000 }); // TimeoutError after 10 s
+ */
 export interface RunSyncOptions {
   /**
    * Milliseconds after which the returned Future fails with `TimeoutError` and the work is cancelled.
@@ -36,7 +40,11 @@ export interface RunSyncOptions {
   timeout?: number;
 }
 
-/** Options of {@link IOLoop.stats}. */
+/**
+ * Options of {@link IOLoop.stats}.
+ * @example
+ * const lastMinute = IOLoop.current().stats({ reset: true }); // the next read starts from here
+ */
 export interface StatsOptions {
   /** Start a fresh lag histogram after this read. @default false */
   reset?: boolean;

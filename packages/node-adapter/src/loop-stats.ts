@@ -3,20 +3,35 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 /**
  * Event-loop lag in milliseconds: how late a timer that should fire every few milliseconds actually ran,
  * which is how long something held the loop. All fields are 0 until the first sample.
+ * @example
+ * const { lag } = IOLoop.current().stats({ reset: true });
+ * if (lag.max > 100) logger.warn('the loop was blocked', lag);
  */
 export interface LoopLag {
   /** Number of samples behind the figures. */
   samples: number;
+  /** The smallest lag seen. */
   min: number;
+  /** The largest lag seen: the longest the loop was held. */
   max: number;
+  /** The mean lag. */
   mean: number;
+  /** The standard deviation of the lag. */
   stddev: number;
+  /** The median lag. */
   p50: number;
+  /** The 90th percentile of the lag. */
   p90: number;
+  /** The 99th percentile of the lag. */
   p99: number;
 }
 
-/** What {@link IOLoop.stats} returns. */
+/**
+ * What {@link IOLoop.stats} returns.
+ * @example
+ * const { lag, pendingCallbacks, pendingTimers } = IOLoop.current().stats();
+ * console.log(`p99 lag ${lag.p99} ms; ${pendingCallbacks} callbacks, ${pendingTimers} timers waiting`);
+ */
 export interface IOLoopStats {
   /** Loop lag since the monitor started (the first `stats()` call) or since the last `{ reset: true }`. */
   lag: LoopLag;

@@ -2,13 +2,26 @@ import { isIP } from 'node:net';
 import type { Future } from '@gust/core';
 import { type AddressFamily, checkResolveArgs, type ResolvedAddress, Resolver } from './resolver.js';
 
-/** Where an {@link OverrideResolver} key sends a lookup: a new host (same port), or a host and a port. */
+/**
+ * Where an {@link OverrideResolver} key sends a lookup: a new host (same port), or a host and a port.
+ * @example
+ * new OverrideResolver(new DefaultResolver(), {
+ *   'api.example.com': '127.0.0.1',
+ *   'cdn.example.com:443': ['127.0.0.1', 8443],
+ * });
+ */
 export type OverrideTarget = string | readonly [host: string, port: number];
 
 /**
  * The mapping of an {@link OverrideResolver}. Keys take Tornado's three forms: `'host'`, `'host:port'` and
  * `'host:port:family'` (family `4`, `6`, or `0` for requests that asked for any); an IPv6 literal is
  * written bare (`'::1'`) or in brackets when a port follows (`'[::1]:443:6'`).
+ * @example
+ * const mapping: OverrideMapping = {
+ *   'example.com': '127.0.0.1', // any port, any family
+ *   'example.com:443': ['127.0.0.1', 8443], // port 443 only
+ *   'example.com:443:6': ['::1', 8443], // port 443, IPv6 requests only
+ * };
  */
 export type OverrideMapping = Readonly<Record<string, OverrideTarget>> | ReadonlyMap<string, OverrideTarget>;
 

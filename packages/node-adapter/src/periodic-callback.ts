@@ -2,7 +2,11 @@ import { Future, type Loop, logger, type TimerHandle } from '@gust/core';
 import { callbackName } from './callback-name.js';
 import { IOLoop } from './ioloop.js';
 
-/** Options of {@link PeriodicCallback}. */
+/**
+ * Options of {@link PeriodicCallback}.
+ * @example
+ * new PeriodicCallback(flushMetrics, 10_000, { jitter: 0.1 }).start(); // every 9.5–10.5 s
+ */
 export interface PeriodicCallbackOptions {
   /**
    * Randomizes each period by ±`jitter`/2 of it (0.1 → ±5%), so that many processes started together do

@@ -1,10 +1,19 @@
 import { isIP } from 'node:net';
 import { defineErrorBrand, Future, GustError, type GustErrorOptions, InvalidStateError } from '@gust/core';
 
-/** The address family a caller asks for: `0` for any (Tornado: `socket.AF_UNSPEC`), `4` or `6`. */
+/**
+ * The address family a caller asks for: `0` for any (Tornado: `socket.AF_UNSPEC`), `4` or `6`.
+ * @example
+ * const v6only = yield* Resolver.current().resolve('localhost', 443, 6);
+ */
 export type AddressFamily = 0 | 4 | 6;
 
-/** One answer of {@link Resolver.resolve}: an address and the port to connect to. */
+/**
+ * One answer of {@link Resolver.resolve}: an address and the port to connect to.
+ * @example
+ * const [first]: ResolvedAddress[] = yield* resolver.resolve('example.com', 443);
+ * console.log(first?.family, first?.address, first?.port); // 4 '93.184.215.14' 443
+ */
 export interface ResolvedAddress {
   /** `4` for IPv4, `6` for IPv6. */
   family: 4 | 6;
@@ -14,7 +23,11 @@ export interface ResolvedAddress {
   port: number;
 }
 
-/** Options of {@link ResolverError}. */
+/**
+ * Options of {@link ResolverError}.
+ * @example
+ * throw new ResolverError('example.invalid', { code: 'ENOTFOUND', cause: error });
+ */
 export interface ResolverErrorOptions extends GustErrorOptions {
   /** The system or c-ares error code, e.g. `'ENOTFOUND'`; taken from `cause.code` when omitted. */
   code?: string;
@@ -52,10 +65,21 @@ export class ResolverError extends GustError {
   }
 }
 
-/** True for a {@link ResolverError} from any copy of the package. */
+/**
+ * True for a {@link ResolverError} from any copy of the package.
+ * @example
+ * client.fetch(url).catch((e) => {
+ *   if (isResolverError(e.cause)) console.log('DNS failed:', e.cause.code);
+ *   throw e;
+ * });
+ */
 export const isResolverError = defineErrorBrand<ResolverError>(ResolverError, 'ResolverError');
 
-/** A class that {@link Resolver.configure} can construct, with its options. */
+/**
+ * A class that {@link Resolver.configure} can construct, with its options.
+ * @example
+ * Resolver.configure(ThreadedResolver, { numThreads: 2 } satisfies ThreadedResolverOptions);
+ */
 export type ResolverConstructor<O = any> = new (options?: O) => Resolver;
 
 let createDefault: (() => Resolver) | undefined;

@@ -3,7 +3,14 @@ import type { Task } from './define-task.js';
 import type { Executor } from './executor.js';
 import { IOLoop } from './ioloop.js';
 
-/** Options of {@link runOnExecutor}. */
+/**
+ * Options of {@link runOnExecutor}.
+ * @example
+ * class Service {
+ *   pool = new ThreadPoolExecutor({ maxWorkers: 2 });
+ *   hash = runOnExecutor(hashTask, { executor: 'pool' }); // runs on this.pool
+ * }
+ */
 export interface RunOnExecutorOptions {
   /**
    * Where to run: an {@link Executor}; `null` for the current IOLoop's default executor; or the name of a

@@ -9,7 +9,15 @@ import { isTask, type Task } from './define-task.js';
 import type { Executor, ShutdownOptions } from './executor.js';
 import { reviveError, type SerializedError } from './worker-error.js';
 
-/** Options of {@link ThreadPoolExecutor}. */
+/**
+ * Options of {@link ThreadPoolExecutor}.
+ * @example
+ * const executor = new ThreadPoolExecutor({
+ *   maxWorkers: 4,
+ *   idleTimeout: 5000,
+ *   resourceLimits: { maxOldGenerationSizeMb: 256 },
+ * });
+ */
 export interface ThreadPoolExecutorOptions {
   /**
    * The most worker threads running tasks at once; further tasks wait in a FIFO queue.

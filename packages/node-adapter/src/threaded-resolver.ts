@@ -10,7 +10,11 @@ import {
   rejectSoon,
 } from './resolver.js';
 
-/** Options of {@link ThreadedResolver}. */
+/**
+ * Options of {@link ThreadedResolver}.
+ * @example
+ * Resolver.configure(new ThreadedResolver({ numThreads: 1 })); // DNS never takes more than one libuv thread
+ */
 export interface ThreadedResolverOptions {
   /**
    * How many lookups may occupy libuv's thread pool at once; the others wait in a FIFO queue.

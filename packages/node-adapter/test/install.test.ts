@@ -1,6 +1,22 @@
-import { coroutine, currentLoop, Future, type Loop, sleep, TimeoutError, withTimeout } from '@gust/core';
-import { IOLoop, install } from '@gust/node-adapter';
+import { createHook } from 'node:async_hooks';
+import {
+  AsyncHTTPClient,
+  coroutine,
+  currentLoop,
+  Future,
+  HTTPClient,
+  type HTTPClientError,
+  InvalidStateError,
+  type Loop,
+  sleep,
+  TimeoutError,
+  withTimeout,
+} from '@gust/core';
+import { DefaultResolver, IOLoop, install, OverrideResolver, Resolver } from '@gust/node-adapter';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTestServer } from '../../core/test/contract/test-server.ts';
+import { rejection } from '../../core/test/contract/transport-contract.ts';
+import { localLookup } from './fixtures/local-lookup.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -40,5 +56,66 @@ describe('install', () => {
     const result = await pending;
     expect(result.waited).toBeGreaterThanOrEqual(20);
     expect(result.timedOut).toBe(true);
+  });
+
+  it('configures AsyncHTTPClient with NodeTransport, and the returned function restores FetchTransport', async () => {
+    const server = await startTestServer({
+      '/where': (req, res) => res.end(`${req.headers.host} ${req.headers['user-agent']}`),
+    });
+    cleanups.push(() => server.close());
+    const uninstall = install();
+    cleanups.push(uninstall);
+    // A Host header is something only the Node transport can send (fetch() replaces it).
+    const client = new AsyncHTTPClient();
+    const response = await client.fetch(server.url('/where'), { headers: { Host: 'virtual.example' } });
+    expect(response.text).toBe('virtual.example gust');
+    uninstall();
+    const after = new AsyncHTTPClient();
+    expect(after).not.toBe(client);
+    const error = (await rejection(
+      after.fetch(server.url('/where'), { headers: { Host: 'virtual.example' } }),
+    )) as HTTPClientError;
+    expect(error.message).toMatch(/FetchTransport cannot honour this request/);
+    client.close();
+    after.close();
+  });
+
+  it('configures install({ resolver }) as the resolver the transport uses', async () => {
+    const server = await startTestServer({ '/where': (req, res) => res.end(String(req.headers.host)) });
+    cleanups.push(() => server.close());
+    const resolver = new OverrideResolver(new DefaultResolver({ lookup: localLookup }), {
+      'www.example.com': '127.0.0.1',
+    });
+    const uninstall = install({ resolver });
+    cleanups.push(uninstall);
+    expect(Resolver.current()).toBe(resolver);
+    const client = new AsyncHTTPClient();
+    cleanups.push(() => client.close());
+    const response = await client.fetch(`http://www.example.com:${server.port}/where`);
+    expect(response.text).toBe(`www.example.com:${server.port}`);
+    uninstall();
+    expect(Resolver.current()).not.toBe(resolver);
+    expect(Resolver.current()).toBeInstanceOf(DefaultResolver);
+  });
+
+  it('enables the synchronous HTTPClient without starting its worker until a fetch', () => {
+    let workers = 0;
+    const hook = createHook({
+      init(_id, type) {
+        if (type === 'WORKER') workers++;
+      },
+    }).enable();
+    try {
+      expect(() => new HTTPClient()).toThrow(InvalidStateError);
+      const uninstall = install();
+      cleanups.push(uninstall);
+      const client = new HTTPClient();
+      client.close();
+      uninstall();
+      expect(() => new HTTPClient()).toThrow(/install\(\) from @gust\/node-adapter/);
+      expect(workers).toBe(0);
+    } finally {
+      hook.disable();
+    }
   });
 });

@@ -5,10 +5,17 @@ import { createContext, type ReactNode } from 'react';
 /** @internal The client injected by the nearest {@link GustProvider}. */
 export const HTTPClientContext = createContext<AsyncHTTPClient | undefined>(undefined);
 
-/** Props of {@link GustProvider}. */
+/**
+ * Props of {@link GustProvider}.
+ * @example
+ * const client = new AsyncHTTPClient({ forceInstance: true });
+ * const props: GustProviderProps = { client, children: <App /> };
+ * render(<GustProvider {...props} />);
+ */
 export interface GustProviderProps {
   /** The client that `useHTTPClient()` returns below this provider. */
   client: AsyncHTTPClient;
+  /** The tree that sees `client`. */
   children?: ReactNode;
 }
 

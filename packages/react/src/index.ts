@@ -1,6 +1,13 @@
-'use client';
-
 // @gust/react — the public API. What this file does not export is private.
+
+/**
+ * React bindings for gust: `useFuture`, `useCoroutine` and `useFutureSuspense`, and `GustProvider` /
+ * `useHTTPClient` to inject the HTTP client. Every file is marked `'use client'`.
+ * @packageDocumentation
+ * @module @gust/react
+ */
+
+'use client';
 
 export type { GustProviderProps } from './gust-provider.js';
 export { GustProvider } from './gust-provider.js';

@@ -3,7 +3,14 @@ import { coroutine, type Future, type FutureSnapshot } from '@gust/core';
 import { type DependencyList, useMemo, useRef, useState } from 'react';
 import { useIsomorphicLayoutEffect, useObserver } from './use-observer.js';
 
-/** Options of {@link useCoroutine}. */
+/**
+ * Options of {@link useCoroutine}.
+ * @example
+ * const save = useCoroutine(function* (draft: Draft) {
+ *   return yield* client.fetch('/api/save', { method: 'POST', body: JSON.stringify(draft) });
+ * }, [], { manual: true });
+ * // later, in an event handler: save.run(draft)
+ */
 export interface UseCoroutineOptions {
   /**
    * Do not start on mount or on deps change; start only with `run(...args)`.
@@ -12,7 +19,12 @@ export interface UseCoroutineOptions {
   manual?: boolean;
 }
 
-/** What {@link useCoroutine} returns: the state of the latest run and the controls. */
+/**
+ * What {@link useCoroutine} returns: the state of the latest run and the controls.
+ * @example
+ * const result: UseCoroutineResult<[], User> = useCoroutine(loadUser, [id]);
+ * const { status, loading, data, error, run, cancel } = result;
+ */
 export interface UseCoroutineResult<A extends unknown[], R> extends FutureSnapshot<R> {
   /**
    * Starts the coroutine with `args` (cancelling the run in flight) and returns its Future, which is

@@ -3,7 +3,13 @@ import { type Future, type FutureFactory, FutureObserver, type FutureSnapshot, i
 import { type DependencyList, useMemo, useRef, useState } from 'react';
 import { useIsomorphicLayoutEffect, useObserver } from './use-observer.js';
 
-/** What {@link useFuture} returns: the state of the Future and a way to run the factory again. */
+/**
+ * What {@link useFuture} returns: the state of the Future and a way to run the factory again.
+ * @example
+ * const result: UseFutureResult<HTTPResponse> = useFuture(() => client.fetch(url), [url]);
+ * const { data, error, loading, reload } = result;
+ * return <button onClick={() => reload()} disabled={loading}>Refresh</button>;
+ */
 export interface UseFutureResult<T> extends FutureSnapshot<T> {
   /**
    * Calls the factory again (cancelling the run in flight) and keeps showing the current `data` until the
