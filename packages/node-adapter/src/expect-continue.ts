@@ -20,6 +20,12 @@ export interface ExpectContinueContext {
   userAgent: string;
 }
 
+/** What {@link expectContinueExchange} returns. */
+export interface ExpectContinueControls {
+  abort(): void;
+  fail(error: HTTPClientError): void;
+}
+
 const encoder = new TextEncoder();
 
 /**
@@ -27,7 +33,8 @@ const encoder = new TextEncoder();
  * the body only once the server answered `100 Continue`; a server that answers with a final status
  * instead (417, 401, …) never gets the body. undici cannot send `Expect`, so these exchanges use
  * `node:http` on a connection of their own (opened by the same connector: resolver, connect timeout, TLS)
- * that is closed afterwards. Returns a function that stops the exchange (used by `NodeTransport.close()`).
+ * that is closed afterwards. Returns the exchange's controls: `abort` stops it silently (the client gave
+ * up), `fail` stops it and reports the error (`NodeTransport.close({ force: true })`).
  * @internal
  */
 export function expectContinueExchange(
@@ -35,7 +42,7 @@ export function expectContinueExchange(
   handler: ExchangeHandler,
   context: ExpectContinueContext,
   onEnd: () => void,
-): () => void {
+): ExpectContinueControls {
   const url = new URL(request.url);
   const connector = createConnector(
     {
@@ -92,7 +99,7 @@ export function expectContinueExchange(
     if (error === undefined) handler.onComplete();
     else handler.onError(error);
   };
-  const onAbort = (): void => {
+  const abort = (): void => {
     if (done) return;
     done = true;
     stopProducer?.();
@@ -174,7 +181,7 @@ export function expectContinueExchange(
   });
   // Headers are sent at once (Node flushes them for Expect); the body waits for 'continue'.
   req.flushHeaders();
-  return onAbort;
+  return { abort, fail: finish };
 }
 
 /** Writes what `producer` produces into `req`, respecting back-pressure; returns a function that stops it. */

@@ -1,10 +1,4 @@
-import {
-  type ExchangeHandler,
-  HTTPClientError,
-  type HTTPHeaders,
-  type HTTPRequest,
-  trustedHeaders,
-} from '@gust/core';
+import { type ExchangeHandler, HTTPClientError, type HTTPRequest, trustedHeaders } from '@gust/core';
 import { codingOf, Decompressor, type DecompressorSink } from './decompress.js';
 import { ProducerFailure } from './producer-body.js';
 import { exchangeFailure } from './transport-errors.js';
@@ -76,18 +70,36 @@ export class NodeExchange implements DecompressorSink {
     this.#resume = resume;
     this.#inBody = true;
     const request = this.#request;
+    // undici's raw headers are views into the socket's read buffer: copied to strings now, so that a
+    // response kept by the caller does not keep that buffer (up to 64 KiB) alive with it.
+    const pairs: Array<[string, string]> = new Array(raw.length >> 1);
     let coding: ReturnType<typeof codingOf>;
-    if (request.decompressResponse) coding = codingOf(headerValue(raw, 'content-encoding'));
-    const headers = coding === undefined ? trustedHeaders(new RawHeaders(raw)) : consumedEncoding(raw);
-    const wanted = this.#handler.onHeaders({ code, reason: reason ?? '', headers });
+    let contentLength: string | undefined;
+    for (let i = 0, j = 0; i + 1 < raw.length; i += 2, j++) {
+      let name = (raw[i] as Buffer).toString('latin1');
+      const value = (raw[i + 1] as Buffer).toString('latin1');
+      if (name.length === 14 && name.toLowerCase() === 'content-length') {
+        contentLength = value;
+      } else if (
+        name.length === 16 &&
+        request.decompressResponse &&
+        name.toLowerCase() === 'content-encoding'
+      ) {
+        coding = codingOf(value);
+        // As in Tornado, the encoding the transport removes is reported under another name.
+        if (coding !== undefined) name = 'X-Consumed-Content-Encoding';
+      }
+      pairs[j] = [name, value];
+    }
+    const wanted = this.#handler.onHeaders({ code, reason: reason ?? '', headers: trustedHeaders(pairs) });
     // The handler may have aborted the exchange (a headerCallback that threw).
     if (this.#state === DONE) return true;
     this.#wanted = wanted;
     if (!wanted) return true;
     if (coding !== undefined) {
       this.#decoder = new Decompressor(coding, request.maxBodySize, this);
-    } else if (request.streamingCallback === undefined) {
-      const length = Number(headerValue(raw, 'content-length'));
+    } else if (request.streamingCallback === undefined && contentLength !== undefined) {
+      const length = Number(contentLength);
       // Within maxBodySize only: a larger body is passed on as it comes, for the client to refuse.
       if (length > 0 && length <= request.maxBodySize) this.#bodyLength = length;
     }
@@ -193,44 +205,4 @@ export class NodeExchange implements DecompressorSink {
 
 function producerError(failure: ProducerFailure): HTTPClientError {
   return new HTTPClientError(599, failure.message, undefined, { cause: failure.error });
-}
-
-/** Undici's raw response headers (`[name, value, name, value, …]` as bytes), read only when asked for. */
-class RawHeaders implements Iterable<readonly [string, string]> {
-  readonly #raw: Buffer[];
-
-  constructor(raw: Buffer[]) {
-    this.#raw = raw;
-  }
-
-  *[Symbol.iterator](): IterableIterator<readonly [string, string]> {
-    const raw = this.#raw;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      yield [(raw[i] as Buffer).toString('latin1'), (raw[i + 1] as Buffer).toString('latin1')];
-    }
-  }
-}
-
-/** The value of the header `lower` (a lower-case name) in raw headers, or `undefined`. */
-function headerValue(raw: Buffer[], lower: string): string | undefined {
-  const length = lower.length;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as Buffer;
-    if (name.length === length && name.toString('latin1').toLowerCase() === lower) {
-      return (raw[i + 1] as Buffer).toString('latin1');
-    }
-  }
-  return undefined;
-}
-
-/**
- * The headers of a response the transport decompresses: as in Tornado, `Content-Encoding` is moved to
- * `X-Consumed-Content-Encoding` (the body the client sees is not encoded any more).
- */
-function consumedEncoding(raw: Buffer[]): HTTPHeaders {
-  const pairs: Array<[string, string]> = [];
-  for (const [name, value] of new RawHeaders(raw)) {
-    pairs.push([name.toLowerCase() === 'content-encoding' ? 'X-Consumed-Content-Encoding' : name, value]);
-  }
-  return trustedHeaders(pairs);
 }

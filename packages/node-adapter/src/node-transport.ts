@@ -10,7 +10,7 @@ import {
 } from '@gust/core';
 import { Agent, type Dispatcher } from 'undici';
 import { ACCEPT_ENCODING } from './decompress.js';
-import { expectContinueExchange } from './expect-continue.js';
+import { type ExpectContinueControls, expectContinueExchange } from './expect-continue.js';
 import { type ConnectionSettings, createConnector } from './node-connector.js';
 import { NodeExchange } from './node-exchange.js';
 import { type OverrideMapping, OverrideResolver } from './override-resolver.js';
@@ -80,7 +80,8 @@ export class NodeTransport implements Transport {
   readonly #userAgent: string;
   #default: Agent | undefined;
   readonly #agents = new Map<string, Agent>();
-  readonly #legacy = new Set<() => void>();
+  // The expect100Continue exchanges, which run on connections of their own (see expect-continue.ts).
+  readonly #ownConnections = new Set<ExpectContinueControls>();
   #closed: Future<void> | undefined;
 
   /**
@@ -154,7 +155,8 @@ export class NodeTransport implements Transport {
 
   /**
    * Closes every connection: idle ones at once, busy ones when their exchange ends (`{ force: true }`
-   * destroys them too). Later exchanges fail. Resolves once all are closed.
+   * destroys them too, and their exchanges fail with `HTTPClientError(599, 'NodeTransport was closed')`).
+   * Later exchanges fail. Resolves once all are closed.
    * @example
    * await transport.close();
    */
@@ -164,7 +166,10 @@ export class NodeTransport implements Transport {
       if (this.#default !== undefined) agents.push(this.#default);
       this.#agents.clear();
       this.#default = undefined;
-      for (const stop of this.#legacy) stop();
+      if (options.force === true) {
+        const error = new HTTPClientError(599, 'NodeTransport was closed');
+        for (const exchange of this.#ownConnections) exchange.fail(error);
+      }
       this.#closed = Future.from(
         Promise.all(agents.map((agent) => (options.force === true ? agent.destroy() : agent.close()))).then(
           () => undefined,
@@ -250,7 +255,7 @@ export class NodeTransport implements Transport {
         'expect100Continue cannot be combined with a proxy (proxyHost) by NodeTransport; drop one of them',
       );
     }
-    const stop = expectContinueExchange(
+    const exchange = expectContinueExchange(
       request,
       handler,
       {
@@ -258,10 +263,10 @@ export class NodeTransport implements Transport {
         tls: request.url.startsWith('https:') ? tlsOptionsOf(request) : undefined,
         userAgent: this.#userAgent,
       },
-      () => this.#legacy.delete(stop),
+      () => this.#ownConnections.delete(exchange),
     );
-    this.#legacy.add(stop);
-    return stop;
+    this.#ownConnections.add(exchange);
+    return exchange.abort;
   }
 }
 

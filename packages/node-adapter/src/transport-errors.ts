@@ -44,6 +44,8 @@ export function exchangeFailure(error: unknown, inBody: boolean): HTTPClientErro
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ETIMEDOUT':
       return new HTTPTimeoutError('Timeout while connecting', { phase: 'connect', cause: error });
+    case 'UND_ERR_DESTROYED':
+      return new HTTPClientError(599, 'NodeTransport was closed', undefined, { cause: error });
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':

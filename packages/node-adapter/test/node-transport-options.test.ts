@@ -211,6 +211,22 @@ describe('NodeTransport', () => {
     }
   });
 
+  it('fails the exchanges in flight with close({ force: true }), also those with expect100Continue', async () => {
+    const plain = client.fetch(server.url('/hang'));
+    const expecting = client.fetch(server.url('/hang'), {
+      method: 'PUT',
+      body: 'x',
+      expect100Continue: true,
+    });
+    await eventually(() => server.seen.length === 2);
+    await transport.close({ force: true });
+    for (const fetched of [plain, expecting]) {
+      const error = (await rejection(fetched)) as HTTPClientError;
+      expect(error.code).toBe(599);
+      expect(error.message).toBe('HTTP 599: NodeTransport was closed');
+    }
+  });
+
   it('refuses exchanges once closed', async () => {
     await transport.close();
     const error = (await rejection(client.fetch(server.url('/late')))) as HTTPClientError;
