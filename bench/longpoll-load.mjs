@@ -14,9 +14,16 @@ function requestText(port, path, body) {
   );
 }
 
+// Every round opens thousands of sockets, and each closed one sits in TIME_WAIT for a minute; one source
+// address has only ~28,000 ephemeral ports. Spreading the sockets over 16 loopback source addresses
+// (all of 127.0.0.0/8 is loopback) keeps back-to-back rounds and suites from running out of ports.
+const SOURCES = Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 2}`);
+let nextSource = 0;
+
 /** One request on its own socket; `onAnswer(text)` once the server closed the connection. */
 function exchange(port, path, body, onAnswer, onConnect) {
-  const socket = connect(port, '127.0.0.1');
+  const localAddress = SOURCES[nextSource++ % SOURCES.length];
+  const socket = connect({ port, host: '127.0.0.1', localAddress });
   const chunks = [];
   socket.setNoDelay(true);
   socket.on('connect', () => {
