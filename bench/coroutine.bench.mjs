@@ -3,7 +3,7 @@ import { Future, coroutine as gustCoroutine } from '@gust/core';
 import Bluebird from 'bluebird';
 import co from 'co';
 import { run as effectionRun, until } from 'effection';
-import { measure, printTable } from './harness.mjs';
+import { measureInterleaved, printTable } from './harness.mjs';
 
 const READY_STEPS = 1_000_000;
 const MICRO_STEPS = 200_000;
@@ -85,13 +85,10 @@ export async function benchCoroutines() {
   ];
   const rows = [];
   for (const [label, steps, make, target] of scenarios) {
-    const r = runners(label === 'next macrotask' ? steps : label === 'done value' ? steps : steps, make);
-    const cost = {};
-    for (const name of ['native', 'gust', 'co', 'bluebird', 'effection']) {
-      const effSteps = name === 'effection' ? Math.min(steps, 100_000) : steps;
-      const fn = name === 'effection' ? runners(effSteps, make).effection : r[name];
-      cost[name] = await measure(fn, { runs: 5 });
-    }
+    const r = runners(steps, make);
+    // Effection is ~30× slower per step: fewer steps keep its rounds as long as the others'.
+    r.effection = runners(Math.min(steps, 100_000), make).effection;
+    const cost = await measureInterleaved(r, { rounds: 7 });
     const base = cost.native;
     rows.push({ name: `${label}: native async/await`, value: base, unit: 'ns/step', baseline: base });
     rows.push({
@@ -151,10 +148,11 @@ export async function benchFutures() {
     await f;
     return CHAIN;
   };
-  const a = await measure(native);
-  const b = await measure(gust);
-  const c = await measure(nativeChain, { runs: 5, warmup: 2 });
-  const d = await measure(gustChain, { runs: 5, warmup: 2 });
+  const { native: a, gust: b } = await measureInterleaved({ native, gust });
+  const { native: c, gust: d } = await measureInterleaved(
+    { native: nativeChain, gust: gustChain },
+    { rounds: 5, warmup: 1 },
+  );
   return printTable('Future vs native Promise (lower is better)', [
     { name: 'create + resolve + then: Promise', value: a, unit: 'ns/op', baseline: a },
     { name: 'create + resolve + then: Future', value: b, unit: 'ns/op', baseline: a, target: 2.0 },

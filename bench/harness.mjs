@@ -17,6 +17,32 @@ export async function measure(fn, { runs = 7, warmup = 2 } = {}) {
 }
 
 /**
+ * Measures several cases side by side: `rounds` rounds in which every case runs once, in a rotating order,
+ * after `warmup` such rounds; returns each case's median ns/op. Interleaving makes drift and noise from
+ * other processes fall on all cases alike, where measuring one case after the other does not.
+ */
+export async function measureInterleaved(cases, { rounds = 9, warmup = 2 } = {}) {
+  const names = Object.keys(cases);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < warmup + rounds; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length];
+      globalThis.gc?.();
+      const start = process.hrtime.bigint();
+      const ops = await cases[name]();
+      const ns = Number(process.hrtime.bigint() - start);
+      if (round >= warmup) samples[name].push(ns / ops);
+    }
+  }
+  const medians = {};
+  for (const name of names) {
+    const sorted = samples[name].sort((a, b) => a - b);
+    medians[name] = sorted[Math.floor(sorted.length / 2)];
+  }
+  return medians;
+}
+
+/**
  * Prints rows `{ group, name, value, unit, baseline?, target? }`: `ratio` is value / baseline value of the
  * same group (lower is better for costs); `target` is the highest acceptable ratio.
  * Returns the rows that missed their target.
