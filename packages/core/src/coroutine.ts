@@ -61,7 +61,8 @@ export function runGenerator<R>(gen: Generator<unknown, R, any>): Future<R> {
   return runner.future;
 }
 
-function isGenerator(value: unknown): value is Generator {
+/** @internal True for a generator object (what a generator function returns). */
+export function isGenerator(value: unknown): value is Generator {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -1,4 +1,4 @@
-import { runGenerator } from './coroutine.js';
+import { isGenerator, runGenerator } from './coroutine.js';
 import { Future, futureOutcome, futureState, isFuture } from './future.js';
 import { chainFuture } from './future-helpers.js';
 import type { Timeout } from './loop.js';
@@ -114,15 +114,5 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     (typeof value === 'object' || typeof value === 'function') &&
     value !== null &&
     typeof (value as PromiseLike<unknown>).then === 'function'
-  );
-}
-
-function isGenerator(value: unknown): value is Generator {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Generator).next === 'function' &&
-    typeof (value as Generator).throw === 'function' &&
-    typeof (value as Generator).return === 'function'
   );
 }
