@@ -32,13 +32,16 @@ export class LagSampler {
   readonly #callback: PeriodicCallback;
   #samples: LagSample[] = [];
   #seq = 0;
+  readonly #periodMs: number;
+  #lastAt: number | undefined;
 
   constructor(loop: IOLoop, options: LagSamplerOptions = {}) {
     this.#loop = loop;
     this.#keep = options.keep ?? 240;
     // The lag monitor records a block when its libuv timer next fires, which may come after the sampling
     // timer in the same turn: reading on the next callback turn makes sure a block that just ended is in.
-    this.#callback = new PeriodicCallback(() => loop.addCallback(this.#sample), options.periodMs ?? 250, {
+    this.#periodMs = options.periodMs ?? 250;
+    this.#callback = new PeriodicCallback(() => loop.addCallback(this.#sample), this.#periodMs, {
       loop,
     });
   }
@@ -50,6 +53,7 @@ export class LagSampler {
 
   /** Starts sampling; the first sample comes one period later. */
   start(): void {
+    this.#lastAt = undefined;
     this.#loop.stats({ reset: true });
     this.#callback.start();
   }
@@ -69,11 +73,16 @@ export class LagSampler {
 
   readonly #sample = (): void => {
     const { lag } = this.#loop.stats({ reset: true });
+    // The histogram drops the first interval after a reset, so a block that starts right after one can go
+    // unrecorded; the sampler's own lateness (time since the last sample beyond one period) catches it.
+    const now = this.#loop.time();
+    const late = this.#lastAt === undefined ? 0 : Math.max(0, now - this.#lastAt - this.#periodMs);
+    this.#lastAt = now;
     const round = (ms: number): number => Math.round(ms * 10) / 10;
     this.#samples.push({
       seq: ++this.#seq,
       at: Date.now(),
-      max: round(lag.max),
+      max: round(Math.max(lag.max, late)),
       p50: round(lag.p50),
       p99: round(lag.p99),
     });
