@@ -6,8 +6,13 @@ import type { Loop } from './loop.js';
 import { shouldFollowRedirect } from './redirect.js';
 import type { ExchangeHandler, ResponseHead, Transport } from './transport.js';
 
-/** @internal Told once when a hop ends on its own: completed (`error` undefined) or failed. */
-export type HopEnded = (hop: FetchHop, error: Error | undefined) => void;
+/**
+ * @internal The owner of a hop, told once when the hop ends on its own: completed (`error` undefined) or
+ * failed. An object rather than a callback, so that an operation needs no closure per request.
+ */
+export interface HopOwner {
+  hopEnded(hop: FetchHop, error: Error | undefined): void;
+}
 
 /**
  * @internal One hop of a fetch: a single exchange with the transport, and the transport's
@@ -28,9 +33,10 @@ export class FetchHop implements ExchangeHandler {
   url: string | undefined;
   /** The response is a redirect the client follows: its body is dropped and no callback sees it. */
   redirect = false;
-  chunks: Uint8Array[] | undefined;
+  /** The body received: one chunk as it came (the usual case), several in an array. */
+  chunks: Uint8Array | Uint8Array[] | undefined;
   readonly #loop: Loop;
-  readonly #ended: HopEnded;
+  readonly #owner: HopOwner;
   readonly #clientFollowsRedirects: boolean;
   #bytes = 0;
   #over = false;
@@ -38,10 +44,10 @@ export class FetchHop implements ExchangeHandler {
   #controller: AbortController | undefined;
   #abortTransport: ((reason: Error) => void) | undefined | void;
 
-  constructor(request: HTTPRequest, loop: Loop, transport: Transport, ended: HopEnded) {
+  constructor(request: HTTPRequest, loop: Loop, transport: Transport, owner: HopOwner) {
     this.request = request;
     this.#loop = loop;
-    this.#ended = ended;
+    this.#owner = owner;
     this.#clientFollowsRedirects = transport.followsRedirects !== true;
     this.startTime = loop.time();
   }
@@ -104,8 +110,10 @@ export class FetchHop implements ExchangeHandler {
     }
     const streamingCallback = request.streamingCallback;
     if (streamingCallback === undefined) {
-      if (this.chunks === undefined) this.chunks = [chunk];
-      else this.chunks.push(chunk);
+      const chunks = this.chunks;
+      if (chunks === undefined) this.chunks = chunk;
+      else if (!Array.isArray(chunks)) this.chunks = [chunks, chunk];
+      else chunks.push(chunk);
       return;
     }
     try {
@@ -119,13 +127,13 @@ export class FetchHop implements ExchangeHandler {
   onComplete(): void {
     if (this.#over) return;
     this.#over = true;
-    this.#ended(this, undefined);
+    this.#owner.hopEnded(this, undefined);
   }
 
   onError(error: unknown): void {
     if (this.#over) return;
     this.#over = true;
-    this.#ended(this, toClientError(error));
+    this.#owner.hopEnded(this, toClientError(error));
   }
 
   /** Stops the exchange because the client gave up (`reason` says why); the hop does not report its end. */
@@ -146,6 +154,6 @@ export class FetchHop implements ExchangeHandler {
   /** Fails from inside (a callback threw, the body is too large): aborts the exchange and reports. */
   #fail(error: Error): void {
     this.abort(error);
-    this.#ended(this, error);
+    this.#owner.hopEnded(this, error);
   }
 }

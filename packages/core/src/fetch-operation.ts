@@ -1,5 +1,5 @@
 import { CancelledError } from './errors.js';
-import { FetchHop } from './fetch-hop.js';
+import { FetchHop, type HopOwner } from './fetch-hop.js';
 import { Future } from './future.js';
 import { type HTTPClientError, HTTPTimeoutError, type HTTPTimeoutPhase } from './http-errors.js';
 import type { HTTPRequest } from './http-request.js';
@@ -38,7 +38,7 @@ const DONE = 3;
  * hop releases its slot before the next one queues, so a redirect never holds two), enforces the queue
  * timeout and `requestTimeout`, follows redirects, and settles the Future once.
  */
-export class FetchOperation {
+export class FetchOperation implements HopOwner {
   readonly future: Future<HTTPResponse>;
   readonly #slots: Slots;
   readonly #transport: Transport;
@@ -46,7 +46,6 @@ export class FetchOperation {
   readonly #original: HTTPRequest;
   readonly #delivery: Delivery;
   readonly #fetchTime: number;
-  readonly #hopEnded = (hop: FetchHop, error: Error | undefined): void => this.#onHopEnded(hop, error);
   #request: HTTPRequest;
   #state = IDLE;
   #queuedAt = 0;
@@ -108,7 +107,7 @@ export class FetchOperation {
     const request = this.#request;
     const timeout = timeoutDelay(request.requestTimeout);
     if (timeout !== undefined) this.#arm(timeout, 'request');
-    const hop = new FetchHop(request, loop, this.#transport, this.#hopEnded);
+    const hop = new FetchHop(request, loop, this.#transport, this);
     this.#hop = hop;
     hop.start(this.#transport);
   }
@@ -121,7 +120,8 @@ export class FetchOperation {
     this.#finish(this.#response(599, error, queued ? undefined : this.#hop));
   }
 
-  #onHopEnded(hop: FetchHop, error: Error | undefined): void {
+  /** @internal A hop of this operation ended on its own (see {@link HopOwner}). */
+  hopEnded(hop: FetchHop, error: Error | undefined): void {
     if (hop !== this.#hop || this.#state !== EXCHANGING) return;
     this.#endExchange();
     if (error !== undefined) {
@@ -220,6 +220,8 @@ export class FetchOperation {
 
   #finish(response: HTTPResponse): void {
     if (this.#state !== DONE) this.#done();
+    // The response has what it needs of the hop: an operation kept (through its Future) keeps no more.
+    this.#hop = undefined;
     const future = this.future;
     if (future.done()) return;
     const { callback, raiseError } = this.#delivery;

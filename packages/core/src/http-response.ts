@@ -159,7 +159,8 @@ export function shouldRaise(response: HTTPResponse, raiseError: boolean): boolea
 function toBytes(chunks: Uint8Array | string | readonly Uint8Array[] | undefined): Uint8Array {
   if (chunks === undefined) return EMPTY;
   if (typeof chunks === 'string') return encoder.encode(chunks);
-  if (chunks instanceof Uint8Array) return chunks;
+  // Array.isArray, not instanceof Uint8Array: bytes may come from another realm (a browser's fetch in jsdom).
+  if (!Array.isArray(chunks)) return chunks as Uint8Array;
   if (chunks.length === 0) return EMPTY;
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   let size = 0;

@@ -191,6 +191,9 @@ export class NodeExchange implements DecompressorSink {
     }
     this.#state = DONE;
     this.#decoder = undefined;
+    // Nothing calls these once done: undici's closures need not live as long as the exchange.
+    this.#resume = undefined;
+    this.#abort = undefined;
     this.#handler.onComplete();
   }
 
