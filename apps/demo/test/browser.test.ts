@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../tools/chromium.js';
 import { type DemoServer, startServer } from '../src/server/server.js';
 import { bundleGustForWorkers } from './helpers.js';
 
 // End-to-end: Debian's Chromium (never a downloaded browser), driven by playwright-core, against the
 // built client (`npm test` runs `vite build` first) served by the real demo server.
-const CHROMIUM = '/usr/bin/chromium';
 const CLIENT_INDEX = fileURLToPath(new URL('../dist/client/index.html', import.meta.url));
 
 describe('the demo in Chromium', () => {
@@ -21,17 +21,7 @@ describe('the demo in Chromium', () => {
     }
     gust = await bundleGustForWorkers();
     demo = await startServer({ port: 0, install: { syncHTTPClient: { gustModule: gust.gustModule } } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

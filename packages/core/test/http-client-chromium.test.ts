@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../../../tools/chromium.js';
 import { closedPort, startTestServer, type TestServer } from './contract/test-server.js';
 
 // Real Chromium (Debian's, never a downloaded one) loads a page and a Web Worker from a local server:
 // both are esbuild bundles of test/fixtures/browser-*.ts, built from core's TypeScript sources.
-const CHROMIUM = '/usr/bin/chromium';
 
 async function bundle(entry: string): Promise<string> {
   const result = await build({
@@ -59,17 +59,7 @@ describe.skipIf(!existsSync(CHROMIUM))('HTTPClient and AsyncHTTPClient in Chromi
       },
     });
     const closed = `http://127.0.0.1:${await closedPort()}/`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const tab = await browser.newPage();
     await tab.goto(server.url(`/?closed=${encodeURIComponent(closed)}`));
     await tab.waitForFunction(() => window.results !== undefined, undefined, { timeout: 30_000 });
