@@ -7,6 +7,18 @@ const RUNNING = 0;
 const DONE = 1;
 
 /**
+ * What a finished exchange reports to: nothing. undici keeps a dispatch handler until the connection's
+ * next exchange, so a finished one lets go of core's handler (and through it the response and its body).
+ */
+const DETACHED: ExchangeHandler = {
+  onConnect() {},
+  onHeaders: () => false,
+  onData() {},
+  onComplete() {},
+  onError() {},
+};
+
+/**
  * One exchange on undici: the dispatch handler (undici's native callback interface, which costs no
  * adapter: `onConnect`, `onHeaders`, `onData`, `onComplete`, `onError`) that reports to core's
  * {@link ExchangeHandler}. It decompresses, discards the bodies the client does not want (a redirect
@@ -16,8 +28,8 @@ const DONE = 1;
  * @internal
  */
 export class NodeExchange implements DecompressorSink {
-  readonly #request: HTTPRequest;
-  readonly #handler: ExchangeHandler;
+  #request: HTTPRequest | undefined;
+  #handler: ExchangeHandler;
   #state = RUNNING;
   // True while undici's dispatch() runs: calls it makes then are deferred (core's transport contract).
   #sync = true;
@@ -49,7 +61,9 @@ export class NodeExchange implements DecompressorSink {
     this.#reason = reason;
     this.#decoder?.destroy();
     this.#decoder = undefined;
-    this.#abort?.(reason);
+    const abort = this.#abort;
+    this.#detach();
+    abort?.(reason);
   }
 
   // ---- undici's dispatch handler ----------------------------------------------------------------
@@ -69,7 +83,7 @@ export class NodeExchange implements DecompressorSink {
     if (this.#state === DONE) return true;
     this.#resume = resume;
     this.#inBody = true;
-    const request = this.#request;
+    const request = this.#request as HTTPRequest;
     // undici's raw headers are views into the socket's read buffer: copied to strings now, so that a
     // response kept by the caller does not keep that buffer (up to 64 KiB) alive with it.
     const pairs: Array<[string, string]> = new Array(raw.length >> 1);
@@ -191,10 +205,10 @@ export class NodeExchange implements DecompressorSink {
     }
     this.#state = DONE;
     this.#decoder = undefined;
-    // Nothing calls these once done: undici's closures need not live as long as the exchange.
-    this.#resume = undefined;
+    const handler = this.#handler;
+    this.#detach();
     this.#abort = undefined;
-    this.#handler.onComplete();
+    handler.onComplete();
   }
 
   #fail(error: HTTPClientError): void {
@@ -202,7 +216,22 @@ export class NodeExchange implements DecompressorSink {
     this.#state = DONE;
     this.#decoder?.destroy();
     this.#decoder = undefined;
-    this.#handler.onError(error);
+    const handler = this.#handler;
+    this.#detach();
+    handler.onError(error);
+  }
+
+  /**
+   * Lets go of everything but undici's abort (a failed body still has to drop the connection): undici keeps
+   * the handler of a finished exchange until the connection's next one, and what it keeps reachable
+   * (request, response, body) would otherwise live that long, long enough to be promoted to the old
+   * generation under load and collected only by a full GC.
+   */
+  #detach(): void {
+    this.#handler = DETACHED;
+    this.#request = undefined;
+    this.#resume = undefined;
+    this.#body = undefined;
   }
 }
 
