@@ -7,18 +7,6 @@ const RUNNING = 0;
 const DONE = 1;
 
 /**
- * What a finished exchange reports to: nothing. undici keeps a dispatch handler until the connection's
- * next exchange, so a finished one lets go of core's handler (and through it the response and its body).
- */
-const DETACHED: ExchangeHandler = {
-  onConnect() {},
-  onHeaders: () => false,
-  onData() {},
-  onComplete() {},
-  onError() {},
-};
-
-/**
  * One exchange on undici: the dispatch handler (undici's native callback interface, which costs no
  * adapter: `onConnect`, `onHeaders`, `onData`, `onComplete`, `onError`) that reports to core's
  * {@link ExchangeHandler}. It decompresses, discards the bodies the client does not want (a redirect
@@ -28,8 +16,8 @@ const DETACHED: ExchangeHandler = {
  * @internal
  */
 export class NodeExchange implements DecompressorSink {
-  #request: HTTPRequest | undefined;
-  #handler: ExchangeHandler;
+  readonly #request: HTTPRequest;
+  readonly #handler: ExchangeHandler;
   #state = RUNNING;
   // True while undici's dispatch() runs: calls it makes then are deferred (core's transport contract).
   #sync = true;
@@ -61,9 +49,7 @@ export class NodeExchange implements DecompressorSink {
     this.#reason = reason;
     this.#decoder?.destroy();
     this.#decoder = undefined;
-    const abort = this.#abort;
-    this.#detach();
-    abort?.(reason);
+    this.#abort?.(reason);
   }
 
   // ---- undici's dispatch handler ----------------------------------------------------------------
@@ -83,7 +69,7 @@ export class NodeExchange implements DecompressorSink {
     if (this.#state === DONE) return true;
     this.#resume = resume;
     this.#inBody = true;
-    const request = this.#request as HTTPRequest;
+    const request = this.#request;
     // undici's raw headers are views into the socket's read buffer: copied to strings now, so that a
     // response kept by the caller does not keep that buffer (up to 64 KiB) alive with it.
     const pairs: Array<[string, string]> = new Array(raw.length >> 1);
@@ -205,10 +191,10 @@ export class NodeExchange implements DecompressorSink {
     }
     this.#state = DONE;
     this.#decoder = undefined;
-    const handler = this.#handler;
-    this.#detach();
+    // Nothing calls these once done: undici's closures need not live as long as the exchange.
+    this.#resume = undefined;
     this.#abort = undefined;
-    handler.onComplete();
+    this.#handler.onComplete();
   }
 
   #fail(error: HTTPClientError): void {
@@ -216,22 +202,7 @@ export class NodeExchange implements DecompressorSink {
     this.#state = DONE;
     this.#decoder?.destroy();
     this.#decoder = undefined;
-    const handler = this.#handler;
-    this.#detach();
-    handler.onError(error);
-  }
-
-  /**
-   * Lets go of everything but undici's abort (a failed body still has to drop the connection): undici keeps
-   * the handler of a finished exchange until the connection's next one, and what it keeps reachable
-   * (request, response, body) would otherwise live that long, long enough to be promoted to the old
-   * generation under load and collected only by a full GC.
-   */
-  #detach(): void {
-    this.#handler = DETACHED;
-    this.#request = undefined;
-    this.#resume = undefined;
-    this.#body = undefined;
+    this.#handler.onError(error);
   }
 }
 
