@@ -1,5 +1,5 @@
 import { Future } from './future.js';
-import { Runner } from './runner.js';
+import { CoroutineFuture } from './runner.js';
 
 /**
  * A generator function usable as a coroutine body.
@@ -56,9 +56,7 @@ export function coroutine<A extends unknown[], R>(fn: (...args: A) => unknown): 
  * const future = runGenerator(body());
  */
 export function runGenerator<R>(gen: Generator<unknown, R, any>): Future<R> {
-  const runner = new Runner<R>(gen);
-  runner.start();
-  return runner.future;
+  return new CoroutineFuture<R>(gen);
 }
 
 /** @internal True for a generator object (what a generator function returns). */

@@ -15,9 +15,10 @@ function makeGuard<T>(name: string): (value: unknown) => value is T {
 }
 
 // The classes of this module brand each instance from their constructor rather than their prototype
-// once at load time, which would be a top-level call that keeps every class in every bundle.
-function brandInstance(error: GustError, name: string): void {
-  Object.defineProperty(error, Symbol.for(`gust.${name}`), { value: true });
+// once at load time, which would be a top-level call that keeps every class in every bundle. Each
+// constructor calls it right after its own `name` field is set, so `error.name` is that class's name.
+function brandInstance(error: GustError): void {
+  Object.defineProperty(error, Symbol.for(`gust.${error.name}`), { value: true });
 }
 
 function brand(ctor: Function, name: string): void {
@@ -44,7 +45,7 @@ export class GustError extends Error {
   override name = 'GustError';
   constructor(message?: string, options?: GustErrorOptions) {
     super(message, options);
-    brandInstance(this, 'GustError');
+    brandInstance(this);
   }
 }
 
@@ -61,7 +62,7 @@ export class CancelledError extends GustError {
   override name = 'CancelledError';
   constructor(message = 'The operation was cancelled', options?: GustErrorOptions) {
     super(message, options);
-    brandInstance(this, 'CancelledError');
+    brandInstance(this);
   }
 }
 
@@ -76,7 +77,7 @@ export class InvalidStateError extends GustError {
   override name = 'InvalidStateError';
   constructor(message?: string, options?: GustErrorOptions) {
     super(message, options);
-    brandInstance(this, 'InvalidStateError');
+    brandInstance(this);
   }
 }
 
@@ -95,7 +96,7 @@ export class TimeoutError extends GustError {
   override name = 'TimeoutError';
   constructor(message = 'Timeout', options?: GustErrorOptions) {
     super(message, options);
-    brandInstance(this, 'TimeoutError');
+    brandInstance(this);
   }
 }
 
@@ -112,7 +113,7 @@ export class BadYieldError extends GustError {
   override name = 'BadYieldError';
   constructor(message?: string, options?: GustErrorOptions) {
     super(message, options);
-    brandInstance(this, 'BadYieldError');
+    brandInstance(this);
   }
 }
 
@@ -126,7 +127,7 @@ export class QueueEmpty extends GustError {
   override name = 'QueueEmpty';
   constructor(message = 'The queue is empty', options?: GustErrorOptions) {
     super(message, options);
-    brandInstance(this, 'QueueEmpty');
+    brandInstance(this);
   }
 }
 
@@ -140,7 +141,7 @@ export class QueueFull extends GustError {
   override name = 'QueueFull';
   constructor(message = 'The queue is full', options?: GustErrorOptions) {
     super(message, options);
-    brandInstance(this, 'QueueFull');
+    brandInstance(this);
   }
 }
 

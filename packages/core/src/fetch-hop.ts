@@ -1,7 +1,7 @@
 import { asError, HTTPClientError, toClientError } from './http-errors.js';
 import type { HTTPHeaders } from './http-headers.js';
 import type { HTTPRequest } from './http-request.js';
-import { logger } from './logger.js';
+import { logError } from './logger.js';
 import type { Loop } from './loop.js';
 import { shouldFollowRedirect } from './redirect.js';
 import type { ExchangeHandler, ResponseHead, Transport } from './transport.js';
@@ -146,7 +146,7 @@ export class FetchHop implements ExchangeHandler {
       try {
         abort(reason);
       } catch (error) {
-        logger.error('Exception while aborting a transport exchange', error);
+        logError('Exception while aborting a transport exchange', error);
       }
     }
   }

@@ -5,7 +5,7 @@ import { type HTTPClientError, HTTPTimeoutError, type HTTPTimeoutPhase } from '.
 import type { HTTPRequest } from './http-request.js';
 import { shortestTimeout, timeoutDelay } from './http-request-options.js';
 import { HTTPResponse, shouldRaise } from './http-response.js';
-import { logger } from './logger.js';
+import { logError } from './logger.js';
 import type { Loop, TimerHandle } from './loop.js';
 import { redirectRequest } from './redirect.js';
 import type { Transport } from './transport.js';
@@ -233,7 +233,7 @@ export class FetchOperation implements HopOwner {
         try {
           callback(response);
         } catch (error) {
-          logger.error('Exception in the callback of AsyncHTTPClient.fetch()', error);
+          logError('Exception in the callback of AsyncHTTPClient.fetch()', error);
         }
       });
       return;

@@ -1,5 +1,5 @@
 import { type DoneCallback, type Future, futureOutcome, futureState } from './future.js';
-import { logger } from './logger.js';
+import { logError } from './logger.js';
 
 /**
  * Sets the result unless the Future was cancelled in the meantime; never throws for a cancelled Future.
@@ -19,7 +19,7 @@ export function futureSetResultUnlessCancelled<T>(future: Future<T>, value: T): 
  */
 export function futureSetExceptionUnlessCancelled(future: Future<any>, error: unknown): void {
   if (!future.cancelled()) future.setException(error);
-  else logger.error('Exception after Future was cancelled', error);
+  else logError('Exception after Future was cancelled', error);
 }
 
 /**

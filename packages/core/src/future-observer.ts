@@ -1,6 +1,6 @@
 import { Future, futureOutcome, futureState } from './future.js';
 import { futureAddDoneCallback } from './future-helpers.js';
-import { logger } from './logger.js';
+import { logError } from './logger.js';
 
 /**
  * What a {@link FutureObserver} shows: `'idle'` before anything ran, `'pending'` while the current run is
@@ -239,7 +239,7 @@ export class FutureObserver<T = unknown> {
       try {
         listener();
       } catch (error) {
-        logger.error('Exception in a FutureObserver listener', error);
+        logError('Exception in a FutureObserver listener', error);
       }
     }
   }
@@ -247,6 +247,6 @@ export class FutureObserver<T = unknown> {
 
 function reportCleanupFailure(future: Future<any>): void {
   if (futureState(future) === 2) {
-    logger.error('A cancelled run failed while cleaning up', futureOutcome(future));
+    logError('A cancelled run failed while cleaning up', futureOutcome(future));
   }
 }

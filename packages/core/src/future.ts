@@ -1,8 +1,7 @@
 import { enqueue, setDrainRunner } from './done-queue.js';
 import { CancelledError, InvalidStateError } from './errors.js';
-import { logger } from './logger.js';
+import { logError } from './logger.js';
 import { finalizationRegistry } from './platform.js';
-import { YieldOnce } from './yield-once.js';
 
 const PENDING = 0;
 const FULFILLED = 1;
@@ -53,19 +52,21 @@ interface Unretrieved {
 const Registry = finalizationRegistry();
 const unretrieved = Registry
   ? new Registry<Unretrieved>((held) => {
-      logger.error('Future exception was never retrieved', held.error);
+      logError('Future exception was never retrieved', held.error);
     })
   : undefined;
 
-let getState: (future: Future<any>) => State;
-let getOutcome: (future: Future<any>) => unknown;
+/** @internal The Future's state without marking it observed: 0 pending, 1 fulfilled, 2 rejected, 3 cancelled. */
+export let futureState: (future: Future<any>) => State;
+/** @internal The value or error of a done Future, marking it observed; never throws. */
+export let futureOutcome: (future: Future<any>) => unknown;
 let resolveFuture: (future: Future<any>, value: unknown) => void;
 
 function invoke<T>(callback: DoneCallback<T>, future: Future<T>): void {
   try {
     callback(future);
   } catch (error) {
-    logger.error('Exception in callback of a Future', error);
+    logError('Exception in callback of a Future', error);
   }
 }
 
@@ -86,22 +87,13 @@ function invoke<T>(callback: DoneCallback<T>, future: Future<T>): void {
  */
 export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> {
   #state: State = PENDING;
-  #outcome: unknown = undefined;
+  #outcome: unknown;
   // One callback is stored as it is, more in an array: most Futures have exactly one observer.
   #callbacks: Entry | Entry[] | null = null;
   // Bit set: SCHEDULED (callbacks queued to run), OBSERVED (someone looked at the outcome), TRACKED
   // (registered for the never-retrieved report).
   #flags = 0;
   #onCancel: (() => void) | undefined;
-
-  static {
-    setDrainRunner((future) => future.#runCallbacks());
-    getState = (future) => future.#state;
-    getOutcome = (future) => {
-      future.#markObserved();
-      return future.#outcome;
-    };
-  }
 
   /** Creates a pending Future. */
   constructor(options?: FutureOptions) {
@@ -151,17 +143,13 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
    * cancelled and `InvalidStateError` if it is still pending.
    */
   exception(): unknown {
-    this.#markObserved();
-    switch (this.#state) {
-      case FULFILLED:
-        return undefined;
-      case REJECTED:
-        return this.#outcome;
-      case CANCELLED:
-        throw this.#outcome;
-      default:
-        throw pending();
+    if (this.#state !== REJECTED) {
+      // result() throws for the pending and cancelled states, as this method must.
+      this.result();
+      return undefined;
     }
+    this.#markObserved();
+    return this.#outcome;
   }
 
   /** React 19 `use()` protocol: `'pending'`, `'fulfilled'` or `'rejected'` (also when cancelled). */
@@ -212,7 +200,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
       try {
         onCancel();
       } catch (error) {
-        logger.error('Exception in onCancel hook of a Future', error);
+        logError('Exception in onCancel hook of a Future', error);
       }
     }
     return true;
@@ -365,8 +353,10 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
    * @example
    * const response = yield* client.fetch(url); // response: HTTPResponse
    */
-  [Symbol.iterator](): Iterator<Future<T>, T, any> {
-    return new YieldOnce(this);
+  *[Symbol.iterator](): Generator<Future<T>, T, any> {
+    // Yields this Future once to the coroutine runner, which sends back its result (or throws its error
+    // in); the result becomes the value of the `yield*` expression.
+    return yield this;
   }
 
   // ---- constructors ----------------------------------------------------------------------------
@@ -398,7 +388,15 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<T>> 
     return future;
   }
 
+  // The module's internal access to private state: the done queue's runner, futureState, futureOutcome and
+  // the resolution procedure.
   static {
+    setDrainRunner((future) => future.#runCallbacks());
+    futureState = (future) => future.#state;
+    futureOutcome = (future) => {
+      future.#markObserved();
+      return future.#outcome;
+    };
     resolveFuture = (future, value) => {
       // Promises/A+ 2.3: the resolution procedure. Plain values first: they are the common case.
       if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
@@ -487,16 +485,6 @@ export function isFuture<T = unknown>(value: unknown): value is Future<T> {
     value instanceof Future ||
     (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[FUTURE_BRAND] === true)
   );
-}
-
-/** @internal The Future's state without marking it observed: 0 pending, 1 fulfilled, 2 rejected, 3 cancelled. */
-export function futureState(future: Future<any>): State {
-  return getState(future);
-}
-
-/** @internal The value or error of a done Future, marking it observed; never throws. */
-export function futureOutcome(future: Future<any>): unknown {
-  return getOutcome(future);
 }
 
 /** @internal Runs the Promises/A+ resolution procedure of `value` into `future`. */

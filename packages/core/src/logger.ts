@@ -38,6 +38,14 @@ export const logger: Logger = {
 };
 
 /**
+ * @internal `logger.error(message, ...details)` as a plain function: modules that only report errors (the
+ * Future, the runner's helpers) use it so that a bundle of them does not carry the whole logger object.
+ */
+export function logError(message: string, ...details: unknown[]): void {
+  current.error(message, ...details);
+}
+
+/**
  * Replaces the logger implementation; returns the previous one so tests can restore it.
  * Pass `undefined` to go back to the console.
  * @example

@@ -34,7 +34,7 @@ export interface Loop {
  * @example
  * yield sleep(MAX_TIMER_DELAY + 1000); // waits the full time: the timer is re-armed, not fired early
  */
-export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+export const MAX_TIMER_DELAY = 2_147_483_647; // 2 ** 31 - 1, as a literal so bundlers can drop it
 
 interface PortableTimer {
   id: ReturnType<typeof setTimeout> | undefined;
@@ -91,7 +91,9 @@ export class PortableLoop implements Loop {
   }
 }
 
-let current: Loop = new PortableLoop();
+// Created on first use, so that a bundle that only runs coroutines (which schedule through `callSoon`
+// below) does not carry the portable timer code.
+let current: Loop | undefined;
 
 /**
  * The loop that core schedules on. The portable loop unless one was installed with {@link setCurrentLoop}
@@ -101,7 +103,17 @@ let current: Loop = new PortableLoop();
  * yield withTimeout({ deadline }, queue.get());
  */
 export function currentLoop(): Loop {
+  if (current === undefined) current = new PortableLoop();
   return current;
+}
+
+/**
+ * @internal `currentLoop().callSoon(fn)`, without creating the portable loop when none was installed:
+ * the portable loop's `callSoon` is `scheduleMacrotask`.
+ */
+export function callSoon(fn: () => void): void {
+  if (current === undefined) scheduleMacrotask(fn);
+  else current.callSoon(fn);
 }
 
 /**
@@ -110,7 +122,7 @@ export function currentLoop(): Loop {
  * const previous = setCurrentLoop(myLoop); try { ... } finally { setCurrentLoop(previous); }
  */
 export function setCurrentLoop(loop: Loop): Loop {
-  const previous = current;
+  const previous = currentLoop();
   current = loop;
   return previous;
 }
@@ -134,7 +146,7 @@ export type Timeout =
  * const delay = timeoutToDelay(timeout); // 0 if the deadline has passed
  * const handle = currentLoop().callLater(delay, onTimeout);
  */
-export function timeoutToDelay(timeout: Timeout, loop: Loop = current): number {
+export function timeoutToDelay(timeout: Timeout, loop: Loop = currentLoop()): number {
   if (typeof timeout === 'number') {
     if (Number.isNaN(timeout)) throw new TypeError('timeout must be a number of milliseconds, got NaN');
     return Math.max(0, timeout);

@@ -1,5 +1,5 @@
 import { Future } from './future.js';
-import { currentLoop } from './loop.js';
+import { callSoon } from './loop.js';
 
 const MOMENT_BRAND = Symbol.for('gust.moment');
 
@@ -36,7 +36,7 @@ export function isMoment(value: unknown): value is Moment {
 /** A Future fulfilled on the next turn of the current loop: what yielding `moment` waits on. */
 export function nextTurn(): Future<void> {
   const future = new Future<void>();
-  currentLoop().callSoon(() => {
+  callSoon(() => {
     if (!future.done()) future.setResult(undefined);
   });
   return future;

@@ -1,6 +1,6 @@
 import { convertYielded, isPlainObject } from './convert-yielded.js';
 import { Future, futureOutcome, futureState } from './future.js';
-import { logger } from './logger.js';
+import { logError } from './logger.js';
 
 /**
  * Error classes whose failures {@link multi} and {@link withTimeout} do not log.
@@ -48,53 +48,46 @@ export function multi<const C extends readonly unknown[] | Record<string, unknow
   if (!isArray && !isPlainObject(children)) {
     throw new TypeError('multi() takes an array or a plain object of yieldables');
   }
-  const keys: Array<string | number> = isArray ? [] : Object.keys(children);
-  const values: unknown[] = isArray
-    ? (children as readonly unknown[]).slice()
-    : keys.map((k) => (children as Record<string, unknown>)[k]);
-  const futures = values.map(convertYielded);
+  const keys = isArray ? undefined : Object.keys(children);
+  const values: readonly unknown[] = keys
+    ? keys.map((k) => (children as Record<string, unknown>)[k])
+    : (children as readonly unknown[]);
+  const futures = values.map((value) => convertYielded(value));
   let pending = futures.length;
   const result = new Future<MultiResult<C>>({
     onCancel: () => {
       for (const child of futures) child.cancel();
     },
   });
-  if (pending === 0) {
-    result.setResult((isArray ? [] : {}) as MultiResult<C>);
-    return result;
-  }
   const quiet = options?.quietExceptions;
-  const onChildDone = (): void => {
-    if (--pending > 0 || result.done()) {
-      if (result.done()) for (const child of futures) futureOutcome(child);
-      return;
-    }
+  const finish = (): void => {
     let failed = false;
     let firstError: unknown;
-    const out: unknown[] = new Array(futures.length);
-    for (let i = 0; i < futures.length; i++) {
-      const child = futures[i] as Future<unknown>;
+    const out: unknown[] = [];
+    for (const child of futures) {
       const state = futureState(child);
       const outcome = futureOutcome(child);
       if (state === 1) {
-        out[i] = outcome;
+        out.push(outcome);
       } else if (!failed) {
         failed = true;
         firstError = outcome;
       } else if (!isQuiet(outcome, quiet)) {
-        logger.error('Multiple exceptions in yield list', outcome);
+        logError('Multiple exceptions in yield list', outcome);
       }
     }
-    if (failed) {
-      result.setException(firstError);
-    } else if (isArray) {
-      result.setResult(out as MultiResult<C>);
-    } else {
-      const record: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) record[keys[i] as string] = out[i];
-      result.setResult(record as MultiResult<C>);
-    }
+    if (failed) result.setException(firstError);
+    // Object.fromEntries defines each key as an own property, also one named "__proto__".
+    else
+      result.setResult((keys ? Object.fromEntries(keys.map((k, i) => [k, out[i]])) : out) as MultiResult<C>);
   };
+  const onChildDone = (): void => {
+    if (result.done()) {
+      // Cancelled: the children's outcomes are retrieved, so that their errors are not reported as lost.
+      for (const child of futures) futureOutcome(child);
+    } else if (--pending === 0) finish();
+  };
+  if (pending === 0) finish();
   // Tornado's multi_future uses future_add_done_callback: children that are already done count at once, so
   // a list of done futures gives a done Future and the runner's synchronous fast path applies.
   for (const child of futures) {

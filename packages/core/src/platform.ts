@@ -59,16 +59,16 @@ export function monotonicNow(): number {
  * `setTimeout(0)` elsewhere. Tornado's `IOLoop.add_callback` runs callbacks on the next loop iteration too.
  */
 export function scheduleMacrotask(fn: () => void): void {
-  if (typeof host.setImmediate === 'function') {
-    host.setImmediate(fn);
-    return;
-  }
-  if (typeof host.MessageChannel === 'function') {
-    channelQueue.push(fn);
-    if (channelQueue.length === 1) postToChannel();
-    return;
-  }
-  setTimeout(fn, 0);
+  if (typeof host.setImmediate === 'function') host.setImmediate(fn);
+  else if (typeof host.MessageChannel === 'function') {
+    if (channelQueue.push(fn) === 1) {
+      if (channel === undefined) {
+        channel = new host.MessageChannel();
+        channel.port1.onmessage = drainChannel;
+      }
+      channel.port2.postMessage(undefined);
+    }
+  } else setTimeout(fn);
 }
 
 // One MessageChannel serves all macrotasks scheduled in a browser; its queue is drained FIFO, one
@@ -76,25 +76,15 @@ export function scheduleMacrotask(fn: () => void): void {
 const channelQueue: Array<() => void> = [];
 let channel: MessageChannel | undefined;
 
-function postToChannel(): void {
-  if (channel === undefined) {
-    const Ctor = host.MessageChannel!;
-    channel = new Ctor();
-    channel.port1.onmessage = drainChannel;
-  }
-  channel.port2.postMessage(undefined);
-}
-
 function drainChannel(): void {
-  const batch = channelQueue.splice(0, channelQueue.length);
-  for (const fn of batch) {
+  for (const fn of channelQueue.splice(0)) {
     try {
       fn();
     } catch (error) {
       // Rethrow on a fresh task so the host reports it, without stopping the rest of the batch.
       setTimeout(() => {
         throw error;
-      }, 0);
+      });
     }
   }
 }

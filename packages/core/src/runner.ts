@@ -1,6 +1,6 @@
 import { convertYielded } from './convert-yielded.js';
 import { Future, futureOutcome, futureState } from './future.js';
-import { currentLoop } from './loop.js';
+import { callSoon } from './loop.js';
 import { Return } from './return.js';
 
 const NEXT = 0;
@@ -29,42 +29,18 @@ export function setSyncStepBudget(steps: number): number {
  * The Future of a running coroutine. `cancel()` cancels the Future the coroutine is waiting on and closes
  * the generator with `return()`, so its `finally` blocks run (yields inside them are awaited); the Future
  * becomes cancelled once that cleanup has finished. An error thrown by the cleanup rejects it instead.
+ *
+ * It is also the coroutine's driver: it sends the result of each yielded Future back into the generator,
+ * synchronously (in a loop, without a microtask) when the Future is already done. Tornado: `tornado.gen.Runner`.
  * @remarks Tornado has no coroutine cancellation; this follows `asyncio.Task.cancel()`.
  * @example
  * const future = fetchCoroutine(url); // a CoroutineFuture
  * future.cancel(); // aborts the fetch; the coroutine's finally blocks run, then the Future is cancelled
  */
 export class CoroutineFuture<T> extends Future<T> {
-  /** @internal */
-  runner: Runner<T> | undefined;
-
-  /**
-   * Requests cancellation. Returns true if the coroutine was still running (it ends cancelled after its
-   * `finally` blocks ran), false if it had already finished.
-   */
-  override cancel(): boolean {
-    const runner = this.runner;
-    if (runner === undefined) return super.cancel();
-    if (this.done()) return false;
-    runner.requestCancel();
-    return true;
-  }
-
-  /** @internal Ends the Future as cancelled, after the generator's cleanup. */
-  finishCancelled(): void {
-    this.runner = undefined;
-    super.cancel();
-  }
-}
-
-/**
- * Drives a generator: sends the result of each yielded Future back in, synchronously (in a loop, without a
- * microtask) when the Future is already done. Tornado: `tornado.gen.Runner`.
- * @internal
- */
-export class Runner<T> {
-  readonly future: CoroutineFuture<T>;
-  #gen: Generator<unknown, T, unknown>;
+  // The generator while the coroutine runs; undefined once it has finished (or for a Future made with
+  // `new CoroutineFuture()`, which then behaves as a plain Future).
+  #gen: Generator<unknown, T, unknown> | undefined;
   #awaiting: Future<unknown> | undefined;
   #running = false;
   #cancelRequested = false;
@@ -72,25 +48,28 @@ export class Runner<T> {
   readonly #onDone = (done: Future<unknown>): void => {
     if (done !== this.#awaiting) return;
     this.#awaiting = undefined;
-    this.#resumeFrom(done);
+    this.#run(futureState(done) === 1 ? NEXT : THROW, futureOutcome(done));
   };
 
-  constructor(gen: Generator<unknown, T, unknown>) {
-    this.#gen = gen;
-    this.future = new CoroutineFuture<T>();
-    this.future.runner = this;
+  /** @internal Runs `gen` up to its first yield of a pending value; `runGenerator` is the public way. */
+  constructor(gen?: Generator<unknown, T, unknown>) {
+    super();
+    if (gen !== undefined) {
+      this.#gen = gen;
+      this.#run(NEXT, undefined);
+    }
   }
 
-  /** Runs the body up to its first yield of a pending value. */
-  start(): void {
-    this.#run(NEXT, undefined);
-  }
-
-  requestCancel(): void {
-    if (this.#cancelRequested) return;
+  /**
+   * Requests cancellation. Returns true if the coroutine was still running (it ends cancelled after its
+   * `finally` blocks ran), false if it had already finished.
+   */
+  override cancel(): boolean {
+    if (this.#gen === undefined) return super.cancel();
+    if (this.#cancelRequested) return true;
     this.#cancelRequested = true;
     // If the generator is running right now, the loop below starts the cleanup once it yields.
-    if (this.#running) return;
+    if (this.#running) return true;
     const awaiting = this.#awaiting;
     this.#awaiting = undefined;
     if (awaiting !== undefined) {
@@ -99,16 +78,11 @@ export class Runner<T> {
     }
     this.#cancelling = true;
     this.#run(RETURN, undefined);
-  }
-
-  #resumeFrom(done: Future<unknown>): void {
-    const state = futureState(done);
-    const outcome = futureOutcome(done);
-    this.#run(state === 1 ? NEXT : THROW, outcome);
+    return true;
   }
 
   #run(mode: Mode, arg: unknown): void {
-    const gen = this.#gen;
+    const gen = this.#gen as Generator<unknown, T, unknown>;
     let steps = 0;
     for (;;) {
       let step: IteratorResult<unknown, T>;
@@ -129,7 +103,7 @@ export class Runner<T> {
       if (this.#cancelRequested && !this.#cancelling) {
         // cancel() was called while the body ran: discard what it yielded and start the cleanup.
         this.#cancelling = true;
-        discard(step.value);
+        if (step.value instanceof Future) step.value.cancel();
         mode = RETURN;
         arg = undefined;
         continue;
@@ -151,7 +125,7 @@ export class Runner<T> {
       if (state === 0 || ++steps >= syncStepBudget) {
         this.#awaiting = future;
         if (state === 0) future.addDoneCallback(this.#onDone);
-        else currentLoop().callSoon(() => this.#onDone(future));
+        else callSoon(() => this.#onDone(future));
         return;
       }
       // Tornado resumes done futures synchronously (gen.Runner); a loop, not recursion, keeps the stack flat.
@@ -161,17 +135,9 @@ export class Runner<T> {
   }
 
   #finish(ok: boolean, value: unknown): void {
-    const future = this.future;
-    if (this.#cancelRequested && ok) {
-      future.finishCancelled();
-      return;
-    }
-    future.runner = undefined;
-    if (ok) future.setResult(value as T);
-    else future.setException(value);
+    this.#gen = undefined;
+    if (this.#cancelRequested && ok) super.cancel();
+    else if (ok) this.setResult(value as T);
+    else this.setException(value);
   }
-}
-
-function discard(yielded: unknown): void {
-  if (yielded instanceof Future) yielded.cancel();
 }

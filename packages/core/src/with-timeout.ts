@@ -1,6 +1,6 @@
 import { TimeoutError } from './errors.js';
 import { Future, futureOutcome, futureState, isFuture } from './future.js';
-import { logger } from './logger.js';
+import { logError } from './logger.js';
 import { currentLoop, type Timeout, timeoutToDelay } from './loop.js';
 import { isQuiet, type QuietExceptions } from './multi.js';
 
@@ -49,8 +49,7 @@ export function withTimeout<T>(
       inner.addDoneCallback((late) => {
         if (futureState(late) !== 2) return;
         const error = futureOutcome(late);
-        if (!isQuiet(error, options?.quietExceptions))
-          logger.error('Exception in Future after timeout', error);
+        if (!isQuiet(error, options?.quietExceptions)) logError('Exception in Future after timeout', error);
       });
     }
   });

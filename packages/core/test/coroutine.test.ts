@@ -2,12 +2,14 @@ import {
   BadYieldError,
   CancelledError,
   coroutine,
+  currentLoop,
   Future,
   isFuture,
   moment,
   Return,
   registerYieldable,
   runGenerator,
+  setCurrentLoop,
   setSyncStepBudget,
   sleep,
 } from '@gust/core';
@@ -125,6 +127,35 @@ describe('coroutine', () => {
       });
     await Future.from(Promise.all([make('a')(), make('b')()]));
     expect(log.join('')).toBe('abababab');
+  });
+
+  it('waits for moment on the installed loop, and on a portable loop by default', async () => {
+    expect(currentLoop().constructor.name).toBe('PortableLoop');
+    const base = currentLoop();
+    const soon: Array<() => void> = [];
+    const previous = setCurrentLoop({
+      time: () => base.time(),
+      callSoon: (fn) => soon.push(fn),
+      callLater: (delay, fn) => base.callLater(delay, fn),
+      cancelTimer: (handle) => base.cancelTimer(handle),
+    });
+    try {
+      const order: string[] = [];
+      const f = coroutine(function* () {
+        order.push('before');
+        yield moment;
+        order.push('after');
+      })();
+      await macrotask();
+      // Nothing but the installed loop can resume it.
+      expect(order).toEqual(['before']);
+      expect(soon).toHaveLength(1);
+      soon.shift()?.();
+      await f;
+      expect(order).toEqual(['before', 'after']);
+    } finally {
+      setCurrentLoop(previous);
+    }
   });
 
   it('treats yield null/undefined as moment', async () => {

@@ -115,6 +115,31 @@ describe('Future', () => {
     expect(order).toEqual(['sync', 'a', 'b', 'c']);
   });
 
+  it('runs the callbacks of many Futures in the order they became done, also those added while draining', async () => {
+    // More than the 1024 entries after which the shared queue drops the prefix it has run.
+    const count = 5000;
+    const order: number[] = [];
+    const futures = Array.from({ length: count }, () => new Future<number>());
+    futures.forEach((future, i) => {
+      future.addDoneCallback(() => {
+        order.push(i);
+        // Settling from a callback queues behind everything already queued, like a microtask would.
+        if (i % 2 === 0) {
+          const late = new Future<number>();
+          late.addDoneCallback(() => order.push(count + i));
+          late.setResult(i);
+        }
+      });
+    });
+    for (const future of futures) future.setResult(0);
+    await macrotask();
+    const expected = [
+      ...futures.map((_, i) => i),
+      ...futures.map((_, i) => count + i).filter((_, i) => i % 2 === 0),
+    ];
+    expect(order).toEqual(expected);
+  });
+
   it('logs a throwing callback and still runs the others', async () => {
     const cap = captureLogs();
     restore = cap.restore;

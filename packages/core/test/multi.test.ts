@@ -36,6 +36,16 @@ describe('multi', () => {
     expect(result).toEqual({ first: 1, second: 'two' });
   });
 
+  it('gives a key named "__proto__" an own property, not a prototype', async () => {
+    const children: Record<string, Future<number>> = {};
+    Object.defineProperty(children, '__proto__', { value: Future.resolve(1), enumerable: true });
+    children.b = Future.resolve(2);
+    const result = (await multi(children)) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(Object.keys(result)).toEqual(['__proto__', 'b']);
+    expect(Object.getOwnPropertyDescriptor(result, '__proto__')?.value).toBe(1);
+  });
+
   it('waits for every child, then fails with the first failure in input order and logs the rest', async () => {
     const order: string[] = [];
     const slowFail = sleep(20).then(() => {
