@@ -147,7 +147,9 @@ describe('IOLoop.stats', () => {
     // Typically under 2 ms throughout. p90 rather than max: on a loaded 2-core machine one sample can
     // catch the OS scheduling the main thread out for a while, which is not the loop being blocked.
     expect(offLoop.p90).toBeLessThan(20);
-    expect(offLoop.max).toBeLessThan(100);
+    // Even that worst sample stays well short of the 300 ms the task would block the loop for inline (a
+    // noisy machine was seen to deschedule the thread for 119 ms once).
+    expect(offLoop.max).toBeLessThan(200);
     expect(inline.max).toBeGreaterThanOrEqual(250);
   });
 });
