@@ -6,7 +6,6 @@
 // garbage. The clients take turns within each round (in a rotating order), so that noise from other
 // processes falls on all of them alike; the median round counts.
 import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { printTable } from './harness.mjs';
 import { CLIENTS } from './http-clients.mjs';
 
@@ -40,16 +39,18 @@ async function startClient(spec, concurrency) {
       stdio: 'inherit',
     },
   );
-  const reply = async () => {
-    const [message] = await Promise.race([
-      once(child, 'message'),
-      once(child, 'exit').then(([code]) => {
-        throw new Error(`the process of ${spec.name} exited (code ${code})`);
-      }),
-    ]);
-    if (message.error !== undefined) throw new Error(`${spec.name}: ${message.error}`);
-    return message;
-  };
+  // One request to the child at a time: its next message answers it, and its exit fails it.
+  let waiting;
+  const reply = () =>
+    new Promise((resolve, reject) => {
+      waiting = { resolve, reject };
+    });
+  child.on('message', (message) => {
+    const { resolve, reject } = waiting;
+    if (message.error !== undefined) reject(new Error(`${spec.name}: ${message.error}`));
+    else resolve(message);
+  });
+  child.on('exit', (code) => waiting.reject(new Error(`the process of ${spec.name} exited (code ${code})`)));
   await reply();
   return {
     run: async (run) => {
